@@ -1,0 +1,34 @@
+"""efisiensi: audit Indonesian regional budgets (APBD) for Inpres 1/2025.
+
+>>> import efisiensi as ef
+>>> items = ef.load_frame([{"kode_rekening": "5.1.02.04.01.0001", "anggaran": "12.000.000"}])
+>>> ef.total(items)
+Decimal('12000000.00')
+"""
+
+from ._errors import EfisiensiError, Finding, LoadError
+from ._load import findings, load, load_frame, total
+from ._money import MONEY
+from ._schema import LINE_ITEM_COLUMNS, LineItems
+from .read.base import register_reader
+from .read.codes import normalize_code
+from .read.numbers import parse_amount
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "EfisiensiError",
+    "Finding",
+    "LINE_ITEM_COLUMNS",
+    "LineItems",
+    "LoadError",
+    "MONEY",
+    "findings",
+    "load",
+    "load_frame",
+    "normalize_code",
+    "parse_amount",
+    "register_reader",
+    "total",
+    "__version__",
+]

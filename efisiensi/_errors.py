@@ -1,0 +1,88 @@
+"""The one exception type users catch, and the findings record.
+
+Findings are data, not exceptions: a loader or an audit step that meets a row it
+cannot use records a :class:`Finding` and goes on. :class:`LoadError` is raised
+only when a whole input cannot be used at all (missing file, not a spreadsheet,
+no amount column ...).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+class EfisiensiError(Exception):
+    """Root of every error raised on purpose by efisiensi."""
+
+
+class LoadError(EfisiensiError, ValueError):
+    """An input that cannot be read at all.
+
+    Carries the file, sheet and row (when known) and a message a budget officer
+    understands. ``str(err)`` is one line: ``"<file> [sheet <s>, baris <r>]: <message>"``.
+
+    >>> str(LoadError("kolom anggaran tidak ditemukan", file="dpa.xlsx", sheet="Sheet1"))
+    'dpa.xlsx [sheet Sheet1]: kolom anggaran tidak ditemukan'
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        sheet: str | None = None,
+        row: int | None = None,
+    ) -> None:
+        self.message = message
+        self.file = file
+        self.sheet = sheet
+        self.row = row
+        super().__init__(self.__str__())
+
+    def __str__(self) -> str:
+        where = []
+        if self.sheet is not None:
+            where.append(f"sheet {self.sheet}")
+        if self.row is not None:
+            where.append(f"baris {self.row}")
+        loc = f" [{', '.join(where)}]" if where else ""
+        head = f"{self.file}{loc}: " if self.file else (f"{loc.strip()}: " if loc else "")
+        return f"{head}{self.message}"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing noticed in the data, keyed to where it was seen.
+
+    ``code`` is stable (scripts and reports rely on it); ``message`` is for people.
+    """
+
+    code: str
+    message: str
+    file: str | None = None
+    sheet: str | None = None
+    row: int | None = None
+    severity: str = "warning"
+    detail: dict[str, Any] = field(default_factory=dict)
+
+    def as_record(self) -> dict[str, Any]:
+        rec = asdict(self)
+        rec["detail"] = dict(self.detail)
+        return rec
+
+
+#: Stable finding codes, with what they mean. Never rename one.
+FINDING_CODES: dict[str, str] = {
+    "unreadable_amount": "an amount cell is not a number; the row is kept in findings, not in the table",
+    "ambiguous_amount": "a number whose format is ambiguous (e.g. 770.322.000.00)",
+    "malformed_code": "an account code that is not a code of any known chart",
+    "subtotal_mismatch": "a subtotal row stated in the source differs from the sum of its lines",
+    "total_mismatch": "a total row stated in the source differs from the sum of the line items",
+    "sheet_skipped": "a sheet with no recognisable budget table",
+    "no_line_items": "a table was recognised but held no line item",
+    "row_arithmetic": "a row whose own columns do not add up (e.g. pagu + tambah - kurang != hasil)",
+    "duplicate_column": "a header names the same column twice; the first is used",
+    "not_line_items": "a summary table (no codes or line items); read for totals only",
+    "hidden_content": "hidden sheets or rows were read",
+}

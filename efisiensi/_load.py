@@ -1,0 +1,251 @@
+"""``efisiensi.load``: any number of budget files into one validated line-item table."""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+
+from . import read as _read  # noqa: F401  (registers the built-in readers)
+from ._errors import Finding, LoadError
+from ._money import money_sum
+from ._schema import FINDING_COLUMNS, conform, empty_line_items, validate
+from .read.base import ReadOptions, choose_reader
+from .read.grid import SPREADSHEET_SUFFIXES, TEXT_SUFFIXES, read_grids
+
+#: Readers must be at least this sure before a sheet is read as a budget table.
+MIN_CONFIDENCE = 0.3
+
+PathLike = str | Path
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One input as the audit trail records it."""
+
+    path: str
+    sha256: str
+    size: int
+    sheets: tuple[str, ...]
+    rows: int
+    layouts: tuple[str, ...]
+
+
+def _expand(paths: PathLike | Iterable[PathLike]) -> list[tuple[Path, bool]]:
+    """Files to read, each with whether the user named it explicitly."""
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    out: list[tuple[Path, bool]] = []
+    for p in paths:
+        s = str(p)
+        if any(ch in s for ch in "*?[") and not Path(s).exists():
+            hits = sorted(glob.glob(s, recursive=True))
+            if not hits:
+                raise LoadError("pola tidak cocok dengan berkas apa pun", file=s)
+            out += [(Path(h), False) for h in hits if Path(h).is_file() and _is_data_file(Path(h))]
+        elif Path(s).is_dir():
+            files = sorted(f for f in Path(s).rglob("*") if f.is_file() and _is_data_file(f))
+            if not files:
+                raise LoadError("folder tidak berisi berkas .xlsx/.xls/.ods/.csv", file=s)
+            out += [(f, False) for f in files]
+        else:
+            out.append((Path(s), True))
+    seen: set[Path] = set()
+    unique = []
+    for f, explicit in out:
+        key = f.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append((f, explicit))
+    return unique
+
+
+def _is_data_file(f: Path) -> bool:
+    name = f.name
+    if name.startswith(("~$", ".")):
+        return False  # Excel lock files, hidden files
+    return f.suffix.lower() in SPREADSHEET_SUFFIXES | TEXT_SUFFIXES
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def load_file(path: Path, options: ReadOptions, display: str | None = None,
+              sheets: Iterable[str] | None = None) -> tuple[pd.DataFrame, list[Finding], SourceFile]:
+    """Read one file; raise :class:`LoadError` when nothing in it can be read."""
+    display = display or str(path)
+    grids = read_grids(path, display)
+    wanted = set(sheets) if sheets else None
+    frames, findings, used, layouts = [], [], [], []
+    seen_columns: list[str] = []
+    for sheet in grids:
+        findings += [Finding("file_note", n, display, sheet.name or None, severity="info") for n in sheet.notes]
+        if wanted is not None and sheet.name not in wanted:
+            continue
+        if not any(any(str(c).strip() for c in r) for r in sheet.rows):
+            continue
+        reader, score = choose_reader(sheet)
+        if reader is None or score < MIN_CONFIDENCE:
+            seen_columns += [str(c).strip() for c in (sheet.rows[0] if sheet.rows else []) if str(c).strip()]
+            if len(grids) > 1:
+                findings.append(Finding("sheet_skipped", "sheet tanpa tabel anggaran yang dikenali; dilewati",
+                                        display, sheet.name, severity="info"))
+            continue
+        result = reader.read(sheet, options)
+        findings += result.findings
+        layout = result.meta.get("layout", reader.name)
+        if sheet.hidden:
+            findings.append(Finding("hidden_content", "sheet tersembunyi ikut dibaca", display, sheet.name,
+                                    severity="info"))
+        if result.frame.empty:
+            if layout != "ringkasan":
+                findings.append(Finding("no_line_items", "tabel dikenali tetapi tidak berisi rincian belanja",
+                                        display, sheet.name or None, severity="warning"))
+            continue
+        frame = result.frame.copy()
+        frame["sumber_file"] = display
+        frame["sumber_sheet"] = sheet.name
+        frame["tata_letak"] = layout
+        frames.append(conform(frame))
+        used.append(sheet.name)
+        layouts.append(layout)
+    if not frames and not any(f.code in ("not_line_items", "no_line_items") for f in findings):
+        seen = ", ".join(dict.fromkeys(seen_columns[:12])) or "(tidak ada)"
+        raise LoadError(f"kolom anggaran tidak ditemukan; kolom yang terlihat: {seen}", file=display)
+    table = pd.concat(frames, ignore_index=True) if frames else empty_line_items()
+    source = SourceFile(display, _sha256(path), path.stat().st_size, tuple(used), len(table), tuple(layouts))
+    return table, findings, source
+
+
+def load(
+    paths: PathLike | Iterable[PathLike],
+    *,
+    columns: dict[str, str] | None = None,
+    unit: int | None = None,
+    chart: str | None = None,
+    sheets: Iterable[str] | None = None,
+    errors: str = "auto",
+    progress: bool | Callable[[int, int, str], None] = False,
+) -> pd.DataFrame:
+    """Load APBD spreadsheets into one validated line-item table.
+
+    Parameters
+    ----------
+    paths
+        A file, a directory (read recursively), a glob (``"dpa/*.xlsx"``) or a list of them.
+        xlsx/xlsm/xls/ods via python-calamine; CSV/TXT with encoding and separator sniffing.
+    columns
+        Extra header mapping, source header -> canonical column
+        (``{"Nilai Pagu": "anggaran"}``), for spellings the synonym table lacks.
+    unit
+        Multiply every amount, e.g. ``1000`` for a sheet "dalam ribuan rupiah".
+    chart
+        Force the chart of accounts (``"90/2019"`` or ``"13/2006"``).
+    sheets
+        Only these sheet names.
+    errors
+        ``"raise"``: a file that cannot be read raises :class:`LoadError`;
+        ``"finding"``: it becomes a finding and the rest is read; ``"auto"`` (default):
+        raise for files named explicitly, finding for files found in a folder or glob.
+    progress
+        ``True`` for a progress line per file on stderr, or a callback
+        ``f(done, total, path)``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per line item, with the columns of ``efisiensi.LineItems``; the
+        findings are in ``df.attrs["findings"]`` (see :func:`findings`) and the
+        inputs, with SHA-256, in ``df.attrs["sources"]``.
+    """
+    files = _expand(paths)
+    if not files:
+        raise LoadError("tidak ada berkas untuk dibaca")
+    options = ReadOptions(columns=dict(columns or {}), unit=unit, chart=chart)
+    frames, found, sources = [], [], []
+    callback = _progress_callback(progress)
+    for k, (path, explicit) in enumerate(files, start=1):
+        display = str(path)
+        try:
+            table, f, src = load_file(path, options, display, sheets)
+        except LoadError as err:
+            if errors == "raise" or (errors == "auto" and explicit):
+                raise
+            found.append(Finding("file_unreadable", err.message, err.file or display, err.sheet, err.row, "error"))
+            table, src = None, None
+        else:
+            found += f
+            frames.append(table)
+            sources.append(src)
+        if callback:
+            callback(k, len(files), display)
+    table = pd.concat(frames, ignore_index=True) if frames else empty_line_items()
+    table = validate(table)
+    table.attrs["findings"] = findings_frame(found)
+    table.attrs["sources"] = [s.__dict__ for s in sources]
+    return table
+
+
+def _progress_callback(progress):
+    if callable(progress):
+        return progress
+    if progress:
+        import sys
+
+        def show(done: int, total: int, path: str) -> None:
+            print(f"[{done}/{total}] {path}", file=sys.stderr)
+
+        return show
+    return None
+
+
+def findings_frame(items: Iterable[Finding]) -> pd.DataFrame:
+    recs = [f.as_record() for f in items]
+    frame = pd.DataFrame(recs, columns=FINDING_COLUMNS) if recs else pd.DataFrame(columns=FINDING_COLUMNS)
+    return frame.astype({"row": "Int64"}) if len(frame) else frame
+
+
+def findings(table: pd.DataFrame) -> pd.DataFrame:
+    """The findings recorded while loading ``table`` (file, sheet, row, code, message).
+
+    >>> import efisiensi as ef
+    >>> list(ef.findings(ef.load_frame([])).columns)[:4]
+    ['file', 'sheet', 'row', 'code']
+    """
+    f = table.attrs.get("findings")
+    return f if isinstance(f, pd.DataFrame) else findings_frame([])
+
+
+def load_frame(records: list[dict] | pd.DataFrame) -> pd.DataFrame:
+    """Build a validated line-item table from records already in memory (e.g. tests,
+    other systems). Amounts may be ``Decimal``, int or text in any supported format."""
+    from .read.numbers import parse_amount
+
+    frame = pd.DataFrame(records)
+    for col in ("anggaran", "anggaran_sebelum", "harga_satuan"):
+        if col in frame:
+            frame[col] = [parse_amount(v) if not isinstance(v, Decimal) else v for v in frame[col]]
+    if "anggaran" not in frame:
+        frame["anggaran"] = pd.Series([], dtype=object)
+    frame["anggaran"] = frame["anggaran"].map(lambda v: Decimal("0.00") if v is None or v is pd.NA else v)
+    if "sumber_baris" not in frame:
+        frame["sumber_baris"] = range(1, len(frame) + 1)
+    table = validate(conform(frame))
+    table.attrs["findings"] = findings_frame([])
+    table.attrs["sources"] = []
+    return table
+
+
+def total(table: pd.DataFrame, column: str = "anggaran") -> Decimal:
+    """Exact total of an amount column."""
+    return money_sum(table[column])

@@ -1,0 +1,141 @@
+"""The canonical line-item table, described once, and the findings table.
+
+Every loader returns a DataFrame with exactly :data:`LINE_ITEM_COLUMNS`, validated
+by :class:`LineItems`. Text columns a source lacks are present and empty (``""``),
+amounts a source lacks are null.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from ._money import MONEY
+
+#: Text columns, in output order, with what they hold.
+TEXT_COLUMNS: dict[str, str] = {
+    "sumber_file": "the input file the line was read from",
+    "sumber_sheet": "the sheet name (empty for CSV)",
+    "tata_letak": "the layout recognised (sipd_rekap, sipd_rincian, dppa, penjabaran, kegiatan)",
+    "kode_skpd": "SKPD code as the source writes it",
+    "nama_skpd": "SKPD name",
+    "kode_sub_unit": "sub unit code",
+    "nama_sub_unit": "sub unit name",
+    "kode_program": "program code",
+    "nama_program": "program name",
+    "kode_kegiatan": "kegiatan code",
+    "nama_kegiatan": "kegiatan name",
+    "kode_sub_kegiatan": "sub kegiatan code",
+    "nama_sub_kegiatan": "sub kegiatan name",
+    "kode_sumber_dana": "funding source code",
+    "sumber_dana": "funding source name",
+    "kode_rekening": "account code, normalised (see efisiensi.read.codes)",
+    "bagan_akun": "chart the code belongs to: 90/2019 or 13/2006 (empty when no code)",
+    "kode_rekening_asli": "account code exactly as the source writes it",
+    "nama_rekening": "account name",
+    "kelompok": "SIPD '[#]' group / paket text",
+    "keterangan": "SIPD '[-]' note / Keterangan text",
+    "uraian": "the finest free text: component name with its specification",
+    "koefisien": "coefficient as written ('2 Orang x 3 Hari')",
+    "satuan": "unit",
+}
+MONEY_COLUMNS: dict[str, str] = {
+    "harga_satuan": "unit price, rupiah",
+    "anggaran": "amount of the stage the file holds (the revised one when it holds two), rupiah",
+    "anggaran_sebelum": "baseline amount carried in the same row (Sebelum / murni / pagu), rupiah",
+}
+LINE_ITEM_COLUMNS: list[str] = [
+    "sumber_file",
+    "sumber_sheet",
+    "sumber_baris",
+    "tata_letak",
+    "tahun",
+    *[c for c in TEXT_COLUMNS if c not in ("sumber_file", "sumber_sheet", "tata_letak")],
+    *MONEY_COLUMNS,
+]
+
+_text = {"nullable": False, "coerce": False}
+
+
+class LineItems(pa.DataFrameModel):
+    """One row per budget line item, with its provenance and exact amounts."""
+
+    sumber_file: Series[str] = pa.Field(**_text)
+    sumber_sheet: Series[str] = pa.Field(**_text)
+    sumber_baris: Series[pd.Int64Dtype] = pa.Field(ge=1, nullable=False)
+    tata_letak: Series[str] = pa.Field(**_text)
+    tahun: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1990, le=2100)
+    kode_skpd: Series[str] = pa.Field(**_text)
+    nama_skpd: Series[str] = pa.Field(**_text)
+    kode_sub_unit: Series[str] = pa.Field(**_text)
+    nama_sub_unit: Series[str] = pa.Field(**_text)
+    kode_program: Series[str] = pa.Field(**_text)
+    nama_program: Series[str] = pa.Field(**_text)
+    kode_kegiatan: Series[str] = pa.Field(**_text)
+    nama_kegiatan: Series[str] = pa.Field(**_text)
+    kode_sub_kegiatan: Series[str] = pa.Field(**_text)
+    nama_sub_kegiatan: Series[str] = pa.Field(**_text)
+    kode_sumber_dana: Series[str] = pa.Field(**_text)
+    sumber_dana: Series[str] = pa.Field(**_text)
+    kode_rekening: Series[str] = pa.Field(**_text)
+    bagan_akun: Series[str] = pa.Field(isin=["", "90/2019", "13/2006"], nullable=False)
+    kode_rekening_asli: Series[str] = pa.Field(**_text)
+    nama_rekening: Series[str] = pa.Field(**_text)
+    kelompok: Series[str] = pa.Field(**_text)
+    keterangan: Series[str] = pa.Field(**_text)
+    uraian: Series[str] = pa.Field(**_text)
+    koefisien: Series[str] = pa.Field(**_text)
+    satuan: Series[str] = pa.Field(**_text)
+    harga_satuan: Series[MONEY] = pa.Field(nullable=True)  # type: ignore[valid-type]
+    anggaran: Series[MONEY] = pa.Field(nullable=False)  # type: ignore[valid-type]
+    anggaran_sebelum: Series[MONEY] = pa.Field(nullable=True)  # type: ignore[valid-type]
+
+    class Config:
+        strict = True
+        ordered = True
+
+
+FINDING_COLUMNS = ["file", "sheet", "row", "code", "severity", "message", "detail"]
+
+
+def empty_line_items() -> pd.DataFrame:
+    """An empty table with the canonical columns and dtypes."""
+    data: dict[str, pd.Series] = {}
+    for col in LINE_ITEM_COLUMNS:
+        if col in MONEY_COLUMNS:
+            data[col] = pd.Series([], dtype=MONEY)
+        elif col in ("sumber_baris", "tahun"):
+            data[col] = pd.Series([], dtype="Int64")
+        else:
+            data[col] = pd.Series([], dtype=str)
+    return pd.DataFrame(data)
+
+
+def conform(frame: pd.DataFrame) -> pd.DataFrame:
+    """Give a reader's output the canonical columns, order and dtypes.
+
+    Missing text columns become ``""``, missing amounts null; extra columns are dropped.
+    """
+    n = len(frame)
+    out: dict[str, object] = {}
+    for col in LINE_ITEM_COLUMNS:
+        if col in MONEY_COLUMNS:
+            s = frame[col] if col in frame else pd.Series([None] * n, index=frame.index)
+            out[col] = s.astype(MONEY) if s.dtype != MONEY else s
+        elif col in ("sumber_baris", "tahun"):
+            s = frame[col] if col in frame else pd.Series([None] * n, index=frame.index)
+            out[col] = s.astype("Int64")
+        else:
+            s = frame[col] if col in frame else pd.Series([""] * n, index=frame.index)
+            out[col] = s.fillna("").astype(str)
+    return pd.DataFrame(out, index=frame.index).reset_index(drop=True)
+
+
+def validate(frame: pd.DataFrame) -> pd.DataFrame:
+    """Validate a line-item table against :class:`LineItems` (raises ``SchemaError``)."""
+    return LineItems.validate(frame)
+
+
+def empty_findings() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series([], dtype=object) for c in FINDING_COLUMNS})

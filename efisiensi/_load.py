@@ -94,7 +94,7 @@ def load_file(path: Path, options: ReadOptions, display: str | None = None,
             continue
         if not any(any(str(c).strip() for c in r) for r in sheet.rows):
             continue
-        reader, score = choose_reader(sheet)
+        reader, score = choose_reader(sheet, options)
         if reader is None or score < MIN_CONFIDENCE:
             seen_columns += [str(c).strip() for c in (sheet.rows[0] if sheet.rows else []) if str(c).strip()]
             if len(grids) > 1:

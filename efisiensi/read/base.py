@@ -1,6 +1,6 @@
 """The reader registry: one reader per layout, chosen by sniffing each sheet.
 
-A reader is a small object with a ``name``, a ``sniff(sheet) -> float`` confidence in
+A reader is a small object with a ``name``, a ``sniff(sheet, options) -> float`` confidence in
 [0, 1] and a ``read(sheet, options) -> ReadResult``. Users can add their own with
 :func:`register_reader`. The loader asks every reader to sniff a sheet and uses the
 most confident one (ties go to the earlier registered).
@@ -49,7 +49,7 @@ class ReadResult:
 class Reader(Protocol):
     name: str
 
-    def sniff(self, sheet: Sheet) -> float: ...
+    def sniff(self, sheet: Sheet, options: ReadOptions | None = None) -> float: ...
 
     def read(self, sheet: Sheet, options: ReadOptions) -> ReadResult: ...
 
@@ -70,10 +70,11 @@ def readers() -> list[Reader]:
     return list(_READERS)
 
 
-def choose_reader(sheet: Sheet) -> tuple[Reader | None, float]:
+def choose_reader(sheet: Sheet, options: ReadOptions | None = None) -> tuple[Reader | None, float]:
+    """The most confident reader for a sheet, with its confidence."""
     best, score = None, 0.0
     for r in _READERS:
-        s = r.sniff(sheet)
+        s = r.sniff(sheet, options)
         if s > score:
             best, score = r, s
     return best, score

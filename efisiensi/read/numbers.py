@@ -123,6 +123,8 @@ def detect_style(cells: Iterable[object]) -> str:
 
 def _to_decimal(core: str, style: str) -> Decimal:
     if style == ID:
+        if _DOTS_ONLY_AMBIG.match(core):  # 770.322.000.00: the last dot was meant as a comma
+            core = core[:-3] + "," + core[-2:]
         if not _ID_FULL.match(core):
             raise AmountError(f"bukan angka format Indonesia: {core!r}")
         core = core.replace(".", "").replace(",", ".")

@@ -165,8 +165,8 @@ def load(
     -------
     pandas.DataFrame
         One row per line item, with the columns of ``efisiensi.LineItems``; the
-        findings are in ``df.attrs["findings"]`` (see :func:`findings`) and the
-        inputs, with SHA-256, in ``df.attrs["sources"]``.
+        findings are in ``df.attrs["findings"]`` as records (read them as a table
+        with :func:`findings`) and the inputs, with SHA-256, in ``df.attrs["sources"]``.
     """
     files = _expand(paths)
     if not files:
@@ -191,7 +191,8 @@ def load(
             callback(k, len(files), display)
     table = pd.concat(frames, ignore_index=True) if frames else empty_line_items()
     table = validate(table)
-    table.attrs["findings"] = findings_frame(found)
+    # plain records, not a DataFrame: pandas compares attrs when concatenating
+    table.attrs["findings"] = [f.as_record() for f in found]
     table.attrs["sources"] = [s.__dict__ for s in sources]
     return table
 
@@ -210,9 +211,10 @@ def _progress_callback(progress):
 
 
 def findings_frame(items: Iterable[Finding]) -> pd.DataFrame:
-    recs = [f.as_record() for f in items]
-    frame = pd.DataFrame(recs, columns=FINDING_COLUMNS) if recs else pd.DataFrame(columns=FINDING_COLUMNS)
-    return frame.astype({"row": "Int64"}) if len(frame) else frame
+    """Findings as a table (file, sheet, row, code, severity, message, detail)."""
+    holder = pd.DataFrame()
+    holder.attrs["findings"] = [f.as_record() for f in items]
+    return findings(holder)
 
 
 def findings(table: pd.DataFrame) -> pd.DataFrame:
@@ -222,8 +224,9 @@ def findings(table: pd.DataFrame) -> pd.DataFrame:
     >>> list(ef.findings(ef.load_frame([])).columns)[:4]
     ['file', 'sheet', 'row', 'code']
     """
-    f = table.attrs.get("findings")
-    return f if isinstance(f, pd.DataFrame) else findings_frame([])
+    recs = table.attrs.get("findings") or []
+    frame = pd.DataFrame(list(recs), columns=FINDING_COLUMNS) if recs else pd.DataFrame(columns=FINDING_COLUMNS)
+    return frame.astype({"row": "Int64"}) if len(frame) else frame
 
 
 def load_frame(records: list[dict] | pd.DataFrame) -> pd.DataFrame:
@@ -241,7 +244,7 @@ def load_frame(records: list[dict] | pd.DataFrame) -> pd.DataFrame:
     if "sumber_baris" not in frame:
         frame["sumber_baris"] = range(1, len(frame) + 1)
     table = validate(conform(frame))
-    table.attrs["findings"] = findings_frame([])
+    table.attrs["findings"] = []
     table.attrs["sources"] = []
     return table
 

@@ -127,3 +127,25 @@ def test_djpk_summary_is_not_mistaken_for_line_items(name):
     df = ef.load(need(REAL / "djpk-portal-jatim" / f"{name}.csv"))
     assert len(df) == 0
     assert ef.findings(df)["code"].tolist() == ["not_line_items"]
+
+
+DULKEMOT_TRAVEL = {  # README of dulkemot-diy: travel object 5.2.2.15, Sebelum -> Sesudah
+    "3401_1475658126.csv": (D("133215000"), D("142580000")),
+    "3401_1480397781.csv": (D("133215000"), D("142580000")),
+    "3402_1474880908.csv": (D("582957000"), D("543467000")),
+    "3402_1473841363.csv": (D("464505000"), D("464195300")),
+}
+
+
+def test_dulkemot_folder_loads_through_the_public_api():
+    folder = need(REAL / "dulkemot-diy" / "files")
+    df = ef.load(folder)
+    # hierarchical tables go to the penjabaran reader, never to the flat one (no double counting)
+    assert set(df["tata_letak"]) == {"penjabaran"}
+    f = ef.findings(df)
+    assert f.loc[f["code"] == "file_unreadable", "file"].str.endswith("3402_1472867378.csv").tolist() == [True]
+    for name, (before, after) in DULKEMOT_TRAVEL.items():
+        rows = df[df["sumber_file"].str.endswith(name)]
+        travel = rows[rows["kode_rekening"].map(lambda c: ef.normalize_code(c, "13/2006") is not None
+                                                and ef.normalize_code(c, "13/2006").startswith("5.2.2.15"))]
+        assert (ef.total(travel, "anggaran_sebelum"), ef.total(travel)) == (before, after), name

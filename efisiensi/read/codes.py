@@ -62,7 +62,7 @@ class AccountCode:
         return self.segments[: len(want)] == want
 
 
-def _fmt(segments: list[int], chart: str) -> str:
+def format_segments(segments: list[int], chart: str) -> str:
     widths = WIDTHS[chart]
     out = []
     for i, seg in enumerate(segments):
@@ -71,7 +71,7 @@ def _fmt(segments: list[int], chart: str) -> str:
     return ".".join(out)
 
 
-def _split_compact(digits: str) -> list[int] | None:
+def split_compact(digits: str) -> list[int] | None:
     """``5221502`` → [5, 2, 2, 15, 2] (2006 chart written without dots)."""
     if not digits or digits[0] not in _ACCOUNT_ROOTS:
         return None
@@ -141,10 +141,10 @@ def normalize_code(text: object, chart: str | None = None) -> AccountCode | None
             if raw[0] not in _ACCOUNT_ROOTS:
                 return None
             return AccountCode(raw[0], chart or CHART_2019)
-        segs = _split_compact(raw[0])
+        segs = split_compact(raw[0])
         if segs is None:
             return None
-        return AccountCode(_fmt(segs, CHART_2006), CHART_2006)
+        return AccountCode(format_segments(segs, CHART_2006), CHART_2006)
     raw = _strip_prefix(raw)
     if raw[0] not in _ACCOUNT_ROOTS:
         return None
@@ -152,7 +152,7 @@ def normalize_code(text: object, chart: str | None = None) -> AccountCode | None
     if use == CHART_2006 and len(raw) > 5:
         use = CHART_2019
     segs = [int(p) for p in raw]
-    return AccountCode(_fmt(segs, use), use)
+    return AccountCode(format_segments(segs, use), use)
 
 
 def split_code_and_name(text: object) -> tuple[str | None, str]:

@@ -62,6 +62,8 @@ class TabularReader:
             return 0.0
         idx, n = hit
         header = [match_header(c, user) for c in sheet.rows[idx]]
+        if any(_is_hierarchical(sheet, idx, j) for j in range(min(len(sheet.rows[idx]), 4))):
+            return 0.2  # parents and children interleaved: a hierarchical reader must keep the leaves only
         score = 0.4 + min(n, 8) * 0.05
         if "kode_rekening" in header and ("kode_sub_kegiatan" in header or "kode_skpd" in header):
             score += 0.2
@@ -194,6 +196,26 @@ class TabularReader:
         findings += _check_totals(sheet, stated_totals, frame, rownums)
         findings += _check_arithmetic(sheet, amounts, keep, rownums)
         return ReadResult(frame, findings, {"layout": layout, "header_row": sheet.row_numbers[hidx]})
+
+
+def _is_hierarchical(sheet: Sheet, header_idx: int, col: int, sample: int = 2000) -> bool:
+    """True when many codes are parents of other codes (4, 4.1, 4.1.1 ... in one column).
+
+    A flat export (SIPD rekap) lists sub rincian objek only; a printed or penjabaran
+    table repeats every level, and adding all its rows would count money twice.
+    """
+    codes = set()
+    for row in sheet.rows[header_idx + 1 : header_idx + 1 + sample]:
+        if col < len(row) and isinstance(row[col], str):
+            # any dotted numeric code counts, whatever its chart (desa and summary tables too)
+            parts = str(row[col]).replace(" ", "").strip(".").split(".")
+            if parts and all(p.isdigit() for p in parts):
+                codes.add(tuple(int(p) for p in parts))
+    if len(codes) < 3:
+        return False
+    parents = {seg[:k] for seg in codes for k in range(1, len(seg))}
+    hit = len(codes & parents)
+    return hit >= 3 and hit >= 0.05 * len(codes)
 
 
 def _is_blank_except_amounts(row: list[object], mapped: dict[str, int]) -> bool:

@@ -10,13 +10,21 @@ from ._errors import EfisiensiError, Finding, LoadError
 from ._load import findings, load, load_frame, total
 from ._money import MONEY
 from ._schema import LINE_ITEM_COLUMNS, LineItems
+from ._version import __version__
+from .audit import Audit, audit, list_policies, load_policy
+from .categorize import CATEGORY_IDS, categorize, list_rules
 from .read.base import register_reader
 from .read.codes import normalize_code
 from .read.numbers import parse_amount
 
-__version__ = "0.1.0"
-
 __all__ = [
+    "Audit",
+    "CATEGORY_IDS",
+    "audit",
+    "categorize",
+    "list_policies",
+    "list_rules",
+    "load_policy",
     "EfisiensiError",
     "Finding",
     "LINE_ITEM_COLUMNS",

@@ -38,3 +38,49 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path):
 def test_missing_file_exit_2(capsys):
     assert main(["baca", "tidak-ada.xlsx"]) == 2
     assert "tidak-ada.xlsx: berkas tidak ditemukan" in capsys.readouterr().err
+
+
+MURNI, PENYESUAIAN = SAMPLES / "2025_1_murni_rekap5.xlsx", SAMPLES / "2025_3_penyesuaian_rekap5.xlsx"
+
+
+def test_audit_json_on_stdout_is_the_contract():
+    import json
+
+    proc = subprocess.run([sys.executable, "-m", "efisiensi", "audit", "--baseline", str(MURNI),
+                           "--revised", str(PENYESUAIAN), "--json", "-"], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    travel = next(c for c in doc["categories"] if c["category"] == "perjalanan_dinas")
+    assert (travel["baseline"], travel["revised"], travel["status"], travel["shortfall"]) == (
+        44839327876, 37395490128, "not_met", 14975826190)
+    assert doc["baseline"]["total"] == 1078983576660
+    assert "TIDAK TERCAPAI" in proc.stderr  # the readable table goes to stderr when stdout is JSON
+    per_skpd = [c for a in doc["agencies"] for c in a["categories"] if c["category"] == "perjalanan_dinas"]
+    assert sum(c["baseline"] for c in per_skpd) == 44839327876
+    assert sum(c["revised"] for c in per_skpd) == 37395490128
+
+
+def test_fail_on_noncompliance_exits_1(capsys):
+    assert main(["audit", "--baseline", str(MURNI), "--revised", str(PENYESUAIAN)]) == 0
+    assert main(["audit", "--baseline", str(MURNI), "--revised", str(PENYESUAIAN), "--fail-on-noncompliance"]) == 1
+    out = capsys.readouterr().out
+    assert "SKPD yang belum memenuhi target perjalanan_dinas: 35 dari 42" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["audit"], "beri berkas"),
+        (["audit", str(MURNI), "--policy", "tidak-ada"], "kebijakan tidak dikenal"),
+        (["audit", "--baseline", "hilang.xlsx"], "hilang.xlsx: berkas tidak ditemukan"),
+    ],
+)
+def test_audit_usage_errors_exit_2(capsys, argv, message):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1
+
+
+def test_profile_of_one_stage(capsys):
+    assert main(["--lang", "en", "audit", str(MURNI)]) == 0
+    assert "profile" in capsys.readouterr().out

@@ -1,0 +1,162 @@
+"""The ``Audit`` result: tidy DataFrames and a stable JSON document."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .._version import __version__
+from ._jsonout import dumps
+from ._policy import Policy
+
+RESULT_COLUMNS = ["target", "category", "kind", "baseline", "revised", "change", "change_pct",
+                  "target_cut_pct", "status", "shortfall", "citation", "scope", "legal_source"]
+STATUSES = ("met", "not_met", "decreased", "unchanged", "increased", "no_baseline", "profile")
+
+
+def _none(v: Any) -> Any:
+    return None if v is None or v is pd.NA or (isinstance(v, float) and v != v) else v
+
+
+@dataclass
+class Audit:
+    """The result of :func:`efisiensi.audit`.
+
+    Attributes
+    ----------
+    summary : DataFrame
+        One row per policy target for the whole Pemda (see ``RESULT_COLUMNS``).
+    by_agency : DataFrame
+        One row per SKPD × target, with ``kode_skpd`` and ``nama_skpd``.
+    lines : DataFrame
+        Every line, aggregated per stage on the line key and matched across stages:
+        ``baseline``, ``revised``, ``perubahan``, its categories and where it came from.
+    findings : DataFrame
+        Loader and audit findings, with file, sheet and row.
+    reconciliation : DataFrame
+        Per stage and file: total read = categorized + uncategorized; lines total.
+    """
+
+    policy: Policy
+    summary: pd.DataFrame
+    by_agency: pd.DataFrame
+    lines: pd.DataFrame
+    findings: pd.DataFrame
+    reconciliation: pd.DataFrame
+    baseline_files: list[str]
+    revised_files: list[str] | None
+    totals: dict[str, Decimal | None]
+    sources: list[dict] = field(default_factory=list)
+    parameters: dict[str, Any] = field(default_factory=dict)
+    categories: list[str] = field(default_factory=list)
+
+    @property
+    def reconciled(self) -> bool:
+        """True when every rupiah read is accounted for in every stage and file."""
+        return bool(self.reconciliation["ok"].all()) if len(self.reconciliation) else True
+
+    @property
+    def not_met(self) -> pd.DataFrame:
+        """Targets with a numeric cut that the Pemda as a whole did not meet."""
+        return self.summary[self.summary["status"] == "not_met"]
+
+    def evidence(self, target: str | None = None) -> pd.DataFrame:
+        """The lines behind a target (all lines of its category), largest revised first."""
+        from ._compare import target_mask
+
+        targets = [self.policy.target(target)] if target else [
+            self.policy.target(t) for t in self.summary.loc[
+                self.summary["status"].isin(["not_met", "increased", "no_baseline"]), "target"]]
+        parts = []
+        for t in targets:
+            sel = self.lines.loc[target_mask(self.lines, t)].copy()
+            sel.insert(0, "target", t.id)
+            parts.append(sel)
+        if not parts:
+            return self.lines.iloc[0:0]
+        out = pd.concat(parts, ignore_index=True)
+        key = "revised" if self.revised_files is not None else "baseline"
+        return out.sort_values(["target", key], ascending=[True, False], kind="stable").reset_index(drop=True)
+
+    # ------------------------------------------------------------------ JSON
+
+    def _result_rows(self, frame: pd.DataFrame) -> list[dict]:
+        rows = []
+        for r in frame.itertuples(index=False):
+            rows.append({
+                "category": r.category, "target": r.target, "kind": r.kind,
+                "baseline": r.baseline, "revised": _none(r.revised), "change": _none(r.change),
+                "change_pct": _none(r.change_pct), "target_cut_pct": _none(r.target_cut_pct),
+                "status": r.status, "shortfall": r.shortfall, "citation": r.citation,
+            })
+        return rows
+
+    def to_dict(self) -> dict:
+        """The JSON document as Python objects (amounts as ``Decimal``)."""
+        agencies = []
+        for (kode, nama), g in self.by_agency.groupby(["kode_skpd", "nama_skpd"], sort=False):
+            agencies.append({"kode_skpd": kode, "nama_skpd": nama, "categories": self._result_rows(g)})
+        rec = self.reconciliation
+        return {
+            "efisiensi_version": __version__,
+            "policy": self.policy.id,
+            "policy_name": self.policy.name,
+            "policy_version": self.policy.version,
+            "legal_source": self.policy.legal_source,
+            "baseline": {"files": list(self.baseline_files), "total": self.totals["baseline"]},
+            "revised": None if self.revised_files is None else {
+                "files": list(self.revised_files), "total": self.totals["revised"]},
+            "categories": self._result_rows(self.summary),
+            "agencies": agencies,
+            "reconciliation": {
+                "ok": self.reconciled,
+                "stages": [{k: _none(v) for k, v in r.items()} for r in rec.to_dict("records")],
+            },
+            "findings": [
+                {"file": _none(f["file"]), "sheet": _none(f["sheet"]) or None,
+                 "row": None if _none(f["row"]) is None else int(f["row"]),
+                 "code": f["code"], "message": f["message"], "severity": f["severity"],
+                 "stage": _none(f.get("stage"))}
+                for f in self.findings.to_dict("records")
+            ],
+            "inputs": [{k: v for k, v in s.items() if k in ("path", "sha256", "size", "rows", "stage")}
+                       for s in self.sources],
+        }
+
+    def to_json(self, path: str | Path | None = None, indent: int = 2) -> str:
+        """The stable JSON contract (see README); written to ``path`` when given."""
+        text = dumps(self.to_dict(), indent=indent) + "\n"
+        if path is not None:
+            from .._io import atomic_write_text
+
+            atomic_write_text(Path(path), text, inputs=[s["path"] for s in self.sources])
+        return text
+
+    def to_excel(self, path: str | Path, lang: str = "id") -> Path:
+        """Write the evidence workbook (Ringkasan, Per SKPD, Temuan, Rincian, Rekonsiliasi,
+        Catatan Data, Jejak Audit); labels in Bahasa Indonesia, ``lang="en"`` for English."""
+        from ..report.excel import write_excel
+
+        return write_excel(self, path, lang)
+
+    def _repr_html_(self) -> str:
+        from ..report.html import audit_html
+
+        return audit_html(self)
+
+    def plot(self, lang: str = "id"):
+        """Baseline vs revised per category and the per-SKPD travel change against the
+        target (matplotlib; ``pip install efisiensi[notebook]``). Returns the Figure."""
+        from ..report.plot import plot_audit
+
+        return plot_audit(self, lang)
+
+    def __repr__(self) -> str:
+        stages = "profil" if self.revised_files is None else "murni → perubahan"
+        bad = ", ".join(self.not_met["target"]) or "-"
+        return (f"<Audit {self.policy.id}: {len(self.baseline_files)} berkas baseline, {stages}; "
+                f"target tidak tercapai: {bad}; rekonsiliasi {'OK' if self.reconciled else 'GAGAL'}>")

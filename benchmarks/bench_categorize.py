@@ -1,7 +1,7 @@
 """Benchmark: categorize 1,000,000 synthetic APBD rows with ~60,000 distinct texts.
 
 Run: ``python benchmarks/bench_categorize.py [--rows N]``. Prints rows/s of
-:func:`efisiensi.categorize.categorize` and the speed-up over a naive per-row loop that
+:func:`efisiensi.categorize` and the speed-up over a naive per-row loop that
 applies the same compiled regexes (Python ``re``) row by row. The naive loop is measured
 on a 20,000-row slice and scaled linearly to the full size (stated in the output).
 """
@@ -16,7 +16,7 @@ import unicodedata
 import numpy as np
 import pandas as pd
 
-from efisiensi.categorize import categorize, load_pack
+from efisiensi.categories import categorize, load_pack
 from efisiensi.read.codes import normalize_code
 
 ACCOUNTS = [

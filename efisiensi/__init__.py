@@ -11,8 +11,8 @@ from ._load import findings, load, load_frame, total
 from ._money import MONEY
 from ._schema import LINE_ITEM_COLUMNS, LineItems
 from ._version import __version__
-from .audit import Audit, audit, list_policies, load_policy
-from .categorize import CATEGORY_IDS, categorize, list_rules
+from .categories import CATEGORY_IDS, categorize, list_rules
+from .compliance import Audit, audit, list_policies, load_policy
 from .read.base import register_reader
 from .read.codes import normalize_code
 from .read.numbers import parse_amount

@@ -139,7 +139,7 @@ def describe_audit(a, lang: str = "id") -> str:
 
 
 def _cmd_audit(args: argparse.Namespace) -> int:
-    from .audit import audit
+    from .compliance import audit
 
     baseline = list(args.baseline or []) + list(args.files or [])
     if not baseline:

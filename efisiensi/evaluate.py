@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from efisiensi._errors import EfisiensiError
-from efisiensi.categorize import INPRES_CATEGORIES, categorize
+from efisiensi.categories import INPRES_CATEGORIES, categorize
 
 REQUIRED = ("id", "labels")
 MICRO = "micro"

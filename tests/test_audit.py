@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 import efisiensi as ef
-from efisiensi.audit import audit, load_policy
-from efisiensi.audit._compare import judge
+from efisiensi.compliance import audit, load_policy
+from efisiensi.compliance._compare import judge
 from tests.conftest import ROOT, SAMPLES
 
 D = Decimal
@@ -102,7 +102,7 @@ def test_sub_unit_exclusion_and_account_scope(tmp_path):
     ],
 )
 def test_result_semantics(kind, cut, base, rev, status, shortfall):
-    from efisiensi.audit._policy import Target
+    from efisiensi.compliance._policy import Target
 
     t = Target("x", "perjalanan_dinas", kind, D(cut) if cut else None, "")
     r = judge(t, D(base), None if rev is None else D(rev))

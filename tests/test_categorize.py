@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-import efisiensi.categorize._engine as engine
-from efisiensi.categorize import (
+import efisiensi.categories._engine as engine
+from efisiensi.categories import (
     CATEGORY_IDS,
     INPRES_CATEGORIES,
     RuleError,

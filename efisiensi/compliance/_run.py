@@ -79,7 +79,7 @@ def audit(
         ``summary``, ``by_agency``, ``lines``, ``findings``, ``reconciliation``,
         ``to_json()``.
     """
-    from ..categorize import CATEGORY_IDS, categorize
+    from ..categories import CATEGORY_IDS, categorize
 
     pol = load_policy(policy)
     kw = {"columns": columns, "unit": unit, "progress": progress}

@@ -12,7 +12,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from efisiensi.categorize._rules import (
+from efisiensi.categories._rules import (
     BUILTIN_SCOPES,
     CATEGORY_IDS,
     FIELD_GROUPS,
@@ -102,7 +102,7 @@ def _read(source: str | Path | Mapping[str, Any]) -> tuple[dict[str, Any], Path 
         return dict(source), None
     path = Path(source)
     if not path.suffix and not path.exists():  # a built-in pack name
-        res = resources.files("efisiensi.categorize").joinpath("rules", f"{source}.toml")
+        res = resources.files("efisiensi.categories").joinpath("rules", f"{source}.toml")
         if not res.is_file():
             raise RuleError(f"paket aturan tidak dikenal: {source!r}")
         return tomllib.loads(res.read_text(encoding="utf-8")), None

@@ -1,6 +1,6 @@
 """Categorise APBD line items for Inpres 1/2025 (and the S-37/MK.02/2025 profile).
 
-Rules are data: TOML packs in ``efisiensi/categorize/rules/`` (see ``list_rules``). The
+Rules are data: TOML packs in ``efisiensi/categories/rules/`` (see ``list_rules``). The
 account decides first where it is specific, the line's own text where the account is
 generic, and operating costs inherit event categories from their sub kegiatan.
 
@@ -28,9 +28,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from efisiensi.categorize._engine import Engine, distinct
-from efisiensi.categorize._load import PackSource, load_pack
-from efisiensi.categorize._rules import (
+from efisiensi.categories._engine import Engine, distinct
+from efisiensi.categories._load import PackSource, load_pack
+from efisiensi.categories._rules import (
     CATEGORY_IDS,
     INPRES_CATEGORIES,
     Category,

@@ -60,7 +60,7 @@ def target_mask(table: pd.DataFrame, target: Target) -> pd.Series:
 def judge(target: Target, baseline: Decimal, revised: Decimal | None) -> dict:
     """Status, change and shortfall of one target for one pair of amounts.
 
-    >>> from efisiensi.audit._policy import load_policy
+    >>> from efisiensi.compliance._policy import load_policy
     >>> t = load_policy("inpres-1-2025").target("perjalanan_dinas")
     >>> r = judge(t, Decimal("44839327876"), Decimal("37395490128"))
     >>> r["status"], r["shortfall"], r["change_pct"]

@@ -15,7 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from efisiensi.categorize._rules import (
+from efisiensi.categories._rules import (
     CHARTS,
     CONTEXT_FIELDS,
     FIELD_GROUPS,
@@ -27,7 +27,7 @@ from efisiensi.categorize._rules import (
     Scope,
     words_regex,
 )
-from efisiensi.categorize._text import factorize_column, normalize_text
+from efisiensi.categories._text import factorize_column, normalize_text
 from efisiensi.read.codes import normalize_code
 
 _KEY_FIELDS = ("kode_rekening", "bagan_akun") + TEXT_FIELDS

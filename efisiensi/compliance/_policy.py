@@ -1,6 +1,6 @@
 """Policies as data: which categories must fall, by how much, on which lines.
 
-A policy is a TOML file (``efisiensi/audit/policies/*.toml`` ship with the package;
+A policy is a TOML file (``efisiensi/compliance/policies/*.toml`` ship with the package;
 users pass their own path). It names its legal source, the rule pack that labels the
 lines, and a list of targets. A target has a ``kind``:
 

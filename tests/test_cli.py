@@ -11,10 +11,8 @@ from efisiensi.cli import main
 from tests.conftest import SAMPLES
 
 
-def test_demo_prints_per_file_and_per_skpd(capsys):
-    if not any(SAMPLES.glob("*.xlsx")):
-        pytest.skip("no sample files")
-    assert main(["demo"]) == 0
+def test_baca_prints_per_file_and_per_skpd(capsys):
+    assert main(["baca", str(SAMPLES)]) == 0
     out = capsys.readouterr().out
     assert "2025_1_murni_rekap5.xlsx" in out and "1.078.983.576.660" in out
     assert "1.010.280.766.001,33" in out
@@ -22,9 +20,30 @@ def test_demo_prints_per_file_and_per_skpd(capsys):
 
 
 def test_english_on_request(capsys):
-    assert main(["--lang", "en", "demo"]) == 0
+    assert main(["--lang", "en", "baca", str(SAMPLES)]) == 0
     out = capsys.readouterr().out
     assert "1,010,280,766,001.33" in out and "What was read, per file" in out
+
+
+def test_demo_audits_the_samples_and_writes_a_report(capsys, tmp_path):
+    out_path = tmp_path / "report.xlsx"
+    assert main(["demo", "--out", str(out_path)]) == 0
+    out = capsys.readouterr().out
+    assert "perjalanan_dinas" in out and "TIDAK TERCAPAI" in out and "14.975.826.190" in out
+    assert out_path.stat().st_size > 10_000 and "Laporan ditulis" in out
+
+
+def test_categories_and_evaluate_commands(capsys):
+    assert main(["categories", "perjalanan_dinas"]) == 0
+    assert "akun-perjalanan-dinas" in capsys.readouterr().out
+    assert main(["categories", "tidak_ada"]) == 2
+    assert main(["evaluate", "tidak-ada.csv"]) == 2
+
+
+def test_help_has_examples(capsys):
+    with pytest.raises(SystemExit):
+        main(["audit", "--help"])
+    assert "Contoh:" in capsys.readouterr().out
 
 
 def test_bad_input_is_one_line_and_exit_2(tmp_path):

@@ -1,0 +1,144 @@
+"""What the command line prints: plain text tables, coloured with rich on a terminal."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+
+from .._format import rupiah, table
+from .._load import findings
+from .._money import money_sum
+
+LOAD_TEXT = {
+    "id": {"file": "Berkas", "rows": "Baris", "layout": "Tata letak", "total": "Total anggaran (Rp)",
+           "before": "Total sebelum (Rp)", "skpd": "SKPD", "per_file": "Yang terbaca per berkas",
+           "per_skpd": "Total anggaran per SKPD (Rp)", "findings": "Temuan saat membaca",
+           "none": "Tidak ada temuan.", "row": "Baris", "code": "Kode", "msg": "Pesan",
+           "more": "… dan {n} temuan lain (lihat efisiensi.findings(df))"},
+    "en": {"file": "File", "rows": "Rows", "layout": "Layout", "total": "Total amount (Rp)",
+           "before": "Total before (Rp)", "skpd": "SKPD", "per_file": "What was read, per file",
+           "per_skpd": "Total amount per SKPD (Rp)", "findings": "Findings while reading",
+           "none": "No findings.", "row": "Row", "code": "Code", "msg": "Message",
+           "more": "… and {n} more findings (see efisiensi.findings(df))"},
+}
+STATUS_TEXT = {
+    "id": {"met": "tercapai", "not_met": "TIDAK TERCAPAI", "decreased": "turun", "unchanged": "tetap",
+           "increased": "NAIK", "no_baseline": "tanpa baseline", "profile": "profil"},
+    "en": {"met": "met", "not_met": "NOT MET", "decreased": "decreased", "unchanged": "unchanged",
+           "increased": "INCREASED", "no_baseline": "no baseline", "profile": "profile"},
+}
+STATUS_STYLE = {"met": "green", "decreased": "green", "not_met": "bold red", "increased": "yellow",
+                "no_baseline": "yellow"}
+AUDIT_TEXT = {
+    "id": {"title": "Audit {policy}", "source": "Dasar hukum", "target": "Kategori", "base": "Baseline (Rp)",
+           "rev": "Revisi (Rp)", "pct": "Perubahan", "goal": "Target", "status": "Status",
+           "short": "Kekurangan (Rp)", "agencies": "SKPD yang belum memenuhi target {t}: {n} dari {m}",
+           "rec_ok": "Rekonsiliasi: semua rupiah terbaca tercatat (OK).",
+           "rec_bad": "REKONSILIASI GAGAL: ada rupiah yang tidak tercatat; lihat audit.reconciliation",
+           "findings": "Temuan: {n} (kode: {codes})", "cut": "potong {p}%", "down": "turun",
+           "report": "Laporan ditulis: {p}"},
+    "en": {"title": "Audit {policy}", "source": "Legal source", "target": "Category", "base": "Baseline (Rp)",
+           "rev": "Revised (Rp)", "pct": "Change", "goal": "Target", "status": "Status",
+           "short": "Shortfall (Rp)", "agencies": "Agencies not meeting the {t} target: {n} of {m}",
+           "rec_ok": "Reconciliation: every rupiah read is accounted for (OK).",
+           "rec_bad": "RECONCILIATION FAILED: see audit.reconciliation",
+           "findings": "Findings: {n} (codes: {codes})", "cut": "cut {p}%", "down": "fall",
+           "report": "Report written: {p}"},
+}
+
+
+def describe_load(df: pd.DataFrame, lang: str = "id", max_findings: int = 20) -> str:
+    """A readable summary of a loaded table: per file, per SKPD, and the findings."""
+    t = LOAD_TEXT[lang]
+    rows = []
+    for f, g in df.groupby("sumber_file", sort=False):
+        before = g["anggaran_sebelum"]
+        rows.append([Path(str(f)).name, rupiah(len(g), lang), ", ".join(sorted(set(g["tata_letak"]))),
+                     rupiah(money_sum(g["anggaran"]), lang),
+                     rupiah(money_sum(before), lang) if before.notna().any() else "-"])
+    out = [t["per_file"], table(rows, [t["file"], t["rows"], t["layout"], t["total"], t["before"]], "lrlrr"), ""]
+    files = list(dict.fromkeys(df["sumber_file"]))
+    skpd = df["kode_skpd"].where(df["kode_skpd"] != "", "-") + " " + df["nama_skpd"]
+    pivot: dict[str, dict[str, Decimal]] = {}
+    for (name, f), g in df.groupby([skpd, "sumber_file"], sort=True):
+        pivot.setdefault(str(name), {})[str(f)] = money_sum(g["anggaran"])
+    prow = [[n[:60]] + [rupiah(v.get(f), lang) for f in files] for n, v in pivot.items()]
+    short = [Path(f).stem[:24] for f in files]
+    out += [t["per_skpd"], table(prow, [t["skpd"], *short], "l" + "r" * len(files)), ""]
+    fnd = findings(df)
+    out.append(f"{t['findings']}: {len(fnd)}")
+    if len(fnd) == 0:
+        out.append(t["none"])
+    else:
+        frows = [[Path(str(r.file)).name, "" if pd.isna(r.row) else str(r.row), r.code, str(r.message)[:90]]
+                 for r in fnd.head(max_findings).itertuples()]
+        out.append(table(frows, [t["file"], t["row"], t["code"], t["msg"]]))
+        if len(fnd) > max_findings:
+            out.append(t["more"].format(n=len(fnd) - max_findings))
+    return "\n".join(out)
+
+
+def _audit_rows(a, lang: str) -> list[list[str]]:
+    t, st = AUDIT_TEXT[lang], STATUS_TEXT[lang]
+    rows = []
+    for r in a.summary.itertuples(index=False):
+        goal = t["cut"].format(p=f"{r.target_cut_pct:g}") if r.kind == "numeric" else (
+            t["down"] if r.kind == "directional" else "-")
+        pct = "-" if pd.isna(r.change_pct) else f"{r.change_pct:+.1f}%"
+        if lang == "id":
+            pct = pct.replace(".", ",")
+        rows.append([r.target, rupiah(r.baseline, lang), rupiah(None if pd.isna(r.revised) else r.revised, lang),
+                     pct, goal, st[r.status], rupiah(r.shortfall, lang), r.status])
+    return rows
+
+
+def _audit_footer(a, lang: str) -> list[str]:
+    t = AUDIT_TEXT[lang]
+    out = []
+    for target in a.policy.targets:
+        if target.kind != "numeric" or a.revised_files is None:
+            continue
+        g = a.by_agency[(a.by_agency["target"] == target.id) & (a.by_agency["baseline"] > 0)]
+        out.append(t["agencies"].format(t=target.id, n=int((g["status"] == "not_met").sum()), m=len(g)))
+    out.append(t["rec_ok"] if a.reconciled else t["rec_bad"])
+    codes = ", ".join(sorted(set(a.findings["code"]))) or "-"
+    out.append(t["findings"].format(n=len(a.findings), codes=codes))
+    return out
+
+
+def _audit_head(a, lang: str) -> list[str]:
+    t = AUDIT_TEXT[lang]
+    return [t["title"].format(policy=a.policy.name), f"{t['source']}: {a.policy.legal_source}"]
+
+
+def describe_audit(a, lang: str = "id") -> str:
+    """The audit summary as plain text."""
+    t = AUDIT_TEXT[lang]
+    rows = [r[:-1] for r in _audit_rows(a, lang)]
+    head = [t["target"], t["base"], t["rev"], t["pct"], t["goal"], t["status"], t["short"]]
+    return "\n".join([*_audit_head(a, lang), "", table(rows, head, "lrrrllr"), "", *_audit_footer(a, lang)])
+
+
+def print_audit(a, lang: str = "id", console=None) -> None:
+    """Print the audit summary: a rich table with coloured statuses on a terminal, plain text elsewhere."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = console or Console()
+    if not console.is_terminal:
+        console.file.write(describe_audit(a, lang) + "\n")
+        return
+    t = AUDIT_TEXT[lang]
+    tab = Table(title="\n".join(_audit_head(a, lang)), title_justify="left")
+    for name, justify in ((t["target"], "left"), (t["base"], "right"), (t["rev"], "right"), (t["pct"], "right"),
+                          (t["goal"], "left"), (t["status"], "left"), (t["short"], "right")):
+        tab.add_column(name, justify=justify)
+    for *cells, status in _audit_rows(a, lang):
+        style = STATUS_STYLE.get(status, "")
+        cells[5] = f"[{style}]{cells[5]}[/]" if style else cells[5]
+        tab.add_row(*cells)
+    console.print(tab)
+    for line in _audit_footer(a, lang):
+        console.print(line, highlight=False)

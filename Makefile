@@ -22,7 +22,7 @@ demo: $(VENV)/.installed
 	$(VENV)/bin/efisiensi demo
 
 lint: $(VENV)/.installed-test
-	$(VENV)/bin/ruff check efisiensi tests $(wildcard benchmarks)
+	$(VENV)/bin/ruff check efisiensi tests docs $(wildcard benchmarks)
 
 test: $(VENV)/.installed-test lint
 	$(PY) -m pytest -q

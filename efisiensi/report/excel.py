@@ -117,10 +117,11 @@ class _Writer:
 
 
 def _width(head: str, sample: list, kind: str) -> int:
+    """A column as wide as its header and its first values, within reason."""
     if kind == "money":
-        return 20
-    longest = max([len(str(v)) for v in sample if v is not None] + [len(head) // 2 + 2, 8])
-    return min(max(longest + 2, 10), 60)
+        return max(20, len(head) + 2)
+    longest = max([len(str(v)) for v in sample if v is not None] + [len(head) + 2, 8])
+    return min(longest + 2, 60)
 
 
 RESULT_COLS = [("target", "text"), ("category", "text"), ("kind", "kind"), ("baseline", "money"),

@@ -92,6 +92,7 @@ class Audit:
                 "baseline": r.baseline, "revised": _none(r.revised), "change": _none(r.change),
                 "change_pct": _none(r.change_pct), "target_cut_pct": _none(r.target_cut_pct),
                 "status": r.status, "shortfall": r.shortfall, "citation": r.citation,
+                "scope": r.scope, "legal_source": r.legal_source,
             })
         return rows
 

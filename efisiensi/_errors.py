@@ -85,4 +85,8 @@ FINDING_CODES: dict[str, str] = {
     "duplicate_column": "a header names the same column twice; the first is used",
     "not_line_items": "a summary table (no codes or line items); read for totals only",
     "hidden_content": "hidden sheets or rows were read",
+    "formula_without_value": "a formula cell has no stored result (file written without calculating); "
+                             "it is not read as 0",
+    "too_many_fields": "a CSV record has more fields than the file's usual count (an unquoted "
+                       "1,234,567.00 in a comma CSV breaks the columns)",
 }

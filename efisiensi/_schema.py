@@ -132,9 +132,40 @@ def conform(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out, index=frame.index).reset_index(drop=True)
 
 
+def _schema() -> pa.DataFrameSchema:
+    """:class:`LineItems` as a ``DataFrameSchema``, built directly.
+
+    ``LineItems.to_schema()`` introspects type annotations and imports the typing
+    modules of every dataframe library pandera knows that is installed (with dask
+    present, dask.dataframe: about 0.4 s the first time in each process). The same
+    columns and checks, written out here, build in a millisecond; a test keeps the
+    two equal.
+    """
+    text = {"dtype": str, "nullable": False, "coerce": False}
+    cols: dict[str, pa.Column] = {}
+    for col in LINE_ITEM_COLUMNS:
+        if col in MONEY_COLUMNS:
+            cols[col] = pa.Column(MONEY, nullable=col != "anggaran")
+        elif col == "sumber_baris":
+            cols[col] = pa.Column(pd.Int64Dtype(), pa.Check.ge(1), nullable=False)
+        elif col == "tahun":
+            cols[col] = pa.Column(pd.Int64Dtype(), [pa.Check.ge(1990), pa.Check.le(2100)], nullable=True)
+        elif col == "bagan_akun":
+            cols[col] = pa.Column(str, pa.Check.isin(["", "90/2019", "13/2006"]), nullable=False)
+        else:
+            cols[col] = pa.Column(**text)
+    return pa.DataFrameSchema(cols, strict=True, ordered=True, name="LineItems")
+
+
+_SCHEMA: pa.DataFrameSchema | None = None
+
+
 def validate(frame: pd.DataFrame) -> pd.DataFrame:
     """Validate a line-item table against :class:`LineItems` (raises ``SchemaError``)."""
-    return LineItems.validate(frame)
+    global _SCHEMA
+    if _SCHEMA is None:
+        _SCHEMA = _schema()
+    return _SCHEMA.validate(frame)
 
 
 def empty_findings() -> pd.DataFrame:

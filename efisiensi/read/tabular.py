@@ -12,20 +12,26 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from operator import itemgetter
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .._errors import Finding
 from .._format import rupiah
+from .._money import MONEY, MONEY_TYPE
 from .base import ReadOptions, ReadResult
 from .codes import CHART_2006, CHART_2019, normalize_code, split_code_and_name
 from .grid import Sheet
 from .headers import header_score, match_header, normalize_header, resolve_amounts
-from .numbers import parse_column
+from .numbers import detect_style, parse_column
 
 HEADER_SCAN_ROWS = 40
 _TOTAL_WORDS = re.compile(r"^\s*(jumlah|total|grand total|sub ?total|jumlah total)\b", re.I)
 _LAYOUT_BY_COLUMN = {"uraian": "sipd_rincian", "kelompok": "sipd_rekap"}
+ZERO_MONEY = pa.scalar(Decimal("0.00"), type=MONEY_TYPE)
 
 
 def find_header(sheet: Sheet, user: dict[str, str] | None = None) -> tuple[int, int] | None:
@@ -36,18 +42,6 @@ def find_header(sheet: Sheet, user: dict[str, str] | None = None) -> tuple[int, 
         if has_amount and n >= 2 and (best is None or n > best[1]):
             best = (i, n)
     return best
-
-
-def _text(values: list[object]) -> list[str]:
-    out = []
-    for v in values:
-        if v is None or v == "":
-            out.append("")
-        elif isinstance(v, float) and v.is_integer():
-            out.append(str(int(v)))
-        else:
-            out.append(str(v).strip())
-    return out
 
 
 class TabularReader:
@@ -106,96 +100,267 @@ class TabularReader:
         body = sheet.rows[hidx + 1 :]
         rownums = sheet.row_numbers[hidx + 1 :]
         width = len(header_row)
-        body = [r + [""] * (width - len(r)) if len(r) < width else r for r in body]
-        cols = list(zip(*body, strict=False)) if body else [()] * width
+        if any(len(r) < width for r in body):
+            body = [r + [""] * (width - len(r)) if len(r) < width else r for r in body]
+        n = len(body)
+        ncols = min((len(r) for r in body), default=width)
 
         def col(name: str) -> list[object]:
             j = mapped.get(name)
-            return list(cols[j]) if j is not None and j < len(cols) else [""] * len(body)
+            return list(map(itemgetter(j), body)) if j is not None and j < ncols else [""] * n
 
-        data: dict[str, list] = {c: _text(col(c)) for c in mapped if not c.startswith("_")
-                                 and c not in ("anggaran", "anggaran_sebelum", "harga_satuan")}
-        data["sumber_baris"] = list(rownums)
-        amounts: dict[str, list[Decimal | None]] = {}
+        # text columns: each distinct cell is turned into text once (columnar, see _text_column)
+        data: dict[str, _Text] = {c: _text_column(col(c)) for c in mapped if not c.startswith("_")
+                                  and c not in ("anggaran", "anggaran_sebelum", "harga_satuan")}
+        amounts: dict[str, pa.Array] = {}
         bad_rows: dict[int, str] = {}
         for name in ("anggaran", "anggaran_sebelum", "harga_satuan", "_tambah", "_kurang"):
             if name not in mapped:
                 continue
-            parsed = parse_column(col(name))
-            vals = parsed.values
-            if options.unit:
-                vals = [None if v is None else v * options.unit for v in vals]
+            vals, errors, ambiguous = money_column(col(name), options.unit)
             amounts[name] = vals
             if name in ("anggaran", "anggaran_sebelum"):
-                for i, why in parsed.errors.items():
+                for i, why in errors.items():
                     bad_rows.setdefault(i, f"{header_row[mapped[name]]}: {why}")
-                for i, txt in parsed.ambiguous.items():
+                for i, txt in ambiguous.items():
                     findings.append(Finding("ambiguous_amount", f"format angka {txt!r} ambigu; dibaca sebagai "
-                                            f"{rupiah(vals[i])}", sheet.file, sheet.name, rownums[i]))
-        n = len(body)
-        codes_raw = data.get("kode_rekening", [""] * n)
+                                            f"{rupiah(vals[i].as_py())}", sheet.file, sheet.name, rownums[i]))
+        empty = _Text(np.zeros(n, dtype=np.int64), np.array([""], dtype=object))
+        codes_raw = data.get("kode_rekening", empty).values()
+        codes_changed = False
         # a code may sit inside the name column ("5.1.02.01.01.0052 Belanja Mamin Rapat")
         if "nama_rekening" in data:
-            for i, (c, nm) in enumerate(zip(codes_raw, data["nama_rekening"], strict=True)):
-                code, rest = split_code_and_name(nm)
-                if code and (not c or normalize_code(c) == normalize_code(code)):
-                    codes_raw[i] = c or code
-                    data["nama_rekening"][i] = rest
-        if "kode_rekening" in mapped or any(codes_raw):
-            data["kode_rekening"] = codes_raw
+            nm = data["nama_rekening"]
+            split = [split_code_and_name(u) for u in nm.texts]
+            has = np.array([c is not None for c, _ in split], dtype=bool)
+            rows_with_code = np.flatnonzero(has[nm.codes]) if len(split) else []
+            if len(rows_with_code):
+                names = nm.values()
+                for i in rows_with_code.tolist():
+                    c = codes_raw[i]
+                    code, rest = split[nm.codes[i]]
+                    if not c or normalize_code(c) == normalize_code(code):
+                        codes_changed = codes_changed or not c
+                        codes_raw[i] = c or code
+                        names[i] = rest
+                data["nama_rekening"] = _text_column(list(names))
+        if codes_changed or ("kode_rekening" not in data and any(codes_raw)):
+            data["kode_rekening"] = _text_column(list(codes_raw))
         has_code_column = "kode_rekening" in data
-        chart = options.chart or _file_chart(codes_raw)
-        norm = {c: normalize_code(c, chart) for c in set(codes_raw) if c}
+        distinct_codes = set(codes_raw.tolist()) - {""}
+        chart = options.chart or _file_chart(distinct_codes)
+        norm = {c: normalize_code(c, chart) for c in distinct_codes}
         if "_spek" in mapped:
-            spek = _text(col("_spek"))
-            base = data.get("uraian", [""] * n)
-            data["uraian"] = [f"{u} | Spesifikasi: {s}" if s and u else (u or s) for u, s in zip(base, spek, strict=True)]
+            spek = _text_column(col("_spek")).values()
+            base = data.get("uraian", empty).values()
+            data["uraian"] = _text_column([f"{u} | Spesifikasi: {s}" if s and u else (u or s)
+                                           for u, s in zip(base, spek, strict=True)])
 
-        keep: list[int] = []
-        stated_totals: list[tuple[int, Decimal]] = []
+        # which rows are line items: vectorised, then the few special rows one by one in row order
         anggaran = amounts["anggaran"]
         sebelum = amounts.get("anggaran_sebelum")
-        for i in range(n):
+        money = anggaran.is_valid().to_numpy(zero_copy_only=False)
+        if sebelum is not None:
+            money = money | sebelum.is_valid().to_numpy(zero_copy_only=False)
+        bad = np.zeros(n, dtype=bool)
+        bad[list(bad_rows)] = True
+        special = bad.copy()
+        if has_code_column:
+            no_code = codes_raw == ""
+            unknown = np.array([norm.get(c) is None for c in codes_raw], dtype=bool) & ~no_code \
+                if any(v is None for v in norm.values()) else np.zeros(n, dtype=bool)
+            special |= money & (no_code | unknown)
+        keep_mask = money & ~bad
+        stated_totals: list[tuple[int, Decimal]] = []
+        for i in np.flatnonzero(special).tolist():
             code = codes_raw[i]
-            if i in bad_rows:
+            if bad[i]:
                 findings.append(Finding("unreadable_amount", f"jumlah tidak terbaca ({bad_rows[i]}); baris tidak dihitung",
                                         sheet.file, sheet.name, rownums[i], "error",
                                         {"kode_rekening": code}))
                 continue
-            a = anggaran[i]
-            b = sebelum[i] if sebelum else None
-            if a is None and b is None:
-                continue  # sub kegiatan header rows and blank lines carry no money
-            if has_code_column and not code:
+            if not code:
                 label = " ".join(str(x) for x in body[i] if isinstance(x, str) and x.strip())
                 if _TOTAL_WORDS.match(label) or _is_blank_except_amounts(body[i], mapped):
+                    a = anggaran[i].as_py()
                     stated_totals.append((i, a if a is not None else Decimal(0)))
+                    keep_mask[i] = False
                     continue
                 findings.append(Finding("malformed_code", "baris beranggaran tanpa kode rekening; tetap dihitung",
                                         sheet.file, sheet.name, rownums[i]))
-            elif has_code_column and norm.get(code) is None:
+            else:
                 findings.append(Finding("malformed_code", f"kode rekening {code!r} tidak dikenal; tetap dihitung",
                                         sheet.file, sheet.name, rownums[i]))
-            keep.append(i)
+        keep = np.flatnonzero(keep_mask)
+        take = pa.array(keep, type=pa.int64())
 
-        frame = pd.DataFrame({k: [v[i] for i in keep] for k, v in data.items()})
-        frame["anggaran"] = [anggaran[i] if anggaran[i] is not None else Decimal("0.00") for i in keep]
+        frame = pd.DataFrame({k: pd.Series(v.arrow(keep), dtype="str") for k, v in data.items()})
+        frame["sumber_baris"] = pd.array(np.asarray(rownums, dtype=np.int64)[keep], dtype="Int64")
+        frame["anggaran"] = pd.Series(pc.fill_null(anggaran.take(take), ZERO_MONEY), dtype=MONEY)
         if sebelum is not None:
-            frame["anggaran_sebelum"] = [sebelum[i] if sebelum[i] is not None else Decimal("0.00") for i in keep]
+            frame["anggaran_sebelum"] = pd.Series(pc.fill_null(sebelum.take(take), ZERO_MONEY), dtype=MONEY)
         if "harga_satuan" in amounts:
-            frame["harga_satuan"] = [amounts["harga_satuan"][i] for i in keep]
+            frame["harga_satuan"] = pd.Series(amounts["harga_satuan"].take(take), dtype=MONEY)
         if has_code_column:
-            nc = [norm.get(codes_raw[i]) for i in keep]
-            frame["kode_rekening_asli"] = [codes_raw[i] for i in keep]
-            frame["kode_rekening"] = [c.code if c else "" for c in nc]
-            frame["bagan_akun"] = [c.chart if c else "" for c in nc]
+            kr = data["kode_rekening"]
+            nc = [norm.get(c) for c in kr.texts]
+            code_txt = _Text(kr.codes, np.array([c.code if c else "" for c in nc], dtype=object))
+            chart_txt = _Text(kr.codes, np.array([c.chart if c else "" for c in nc], dtype=object))
+            frame["kode_rekening_asli"] = pd.Series(kr.arrow(keep), dtype="str")
+            frame["kode_rekening"] = pd.Series(code_txt.arrow(keep), dtype="str")
+            frame["bagan_akun"] = pd.Series(chart_txt.arrow(keep), dtype="str")
         if "tahun" in frame:
             frame["tahun"] = pd.to_numeric(frame["tahun"], errors="coerce").astype("Int64")
         layout = "kegiatan" if not has_code_column else next(
             (v for k, v in _LAYOUT_BY_COLUMN.items() if k in mapped), "sipd_rekap")
         findings += _check_totals(sheet, stated_totals, frame, rownums)
-        findings += _check_arithmetic(sheet, amounts, keep, rownums)
+        if {"_tambah", "_kurang", "anggaran_sebelum"} <= amounts.keys():
+            findings += _check_arithmetic(sheet, {k: v.to_pylist() for k, v in amounts.items()},
+                                          keep.tolist(), rownums)
         return ReadResult(frame, findings, {"layout": layout, "header_row": sheet.row_numbers[hidx]})
+
+
+#: Numeric cells below this magnitude are rounded to the sen in numpy (see money_column).
+_FAST_LIMIT = 1e12
+
+
+def money_column(cells: list[object], unit: int | None = None) -> tuple[pa.Array, dict[int, str], dict[int, str]]:
+    """An amount column as ``decimal128(20, 2)``, with unreadable and ambiguous cells.
+
+    The same values as :func:`efisiensi.read.numbers.parse_column` cell by cell, but
+    numeric cells (what xlsx exports hold) are rounded to the sen in numpy: for
+    ``|x| < 10^12`` the float ``x * 100`` is within 0.02 sen of the decimal ``repr(x)``
+    parse_amount reads, so when it is not within 0.05 of a half sen, ``round(x * 100)``
+    is the ROUND_HALF_UP result. Every other cell (text, half-sen floats, huge or
+    non-finite numbers, booleans) goes through :func:`parse_column`, once per
+    distinct text, with the style decided on the whole column.
+
+    >>> vals, errors, amb = money_column([1.005, "1.234,50", 24597416.009999998, "", "#REF!", 7])
+    >>> vals.to_pylist(), sorted(errors), amb
+    ([Decimal('1.01'), Decimal('1234.50'), Decimal('24597416.01'), None, None, Decimal('7.00')], [4], {})
+    """
+    n = len(cells)
+    if unit is not None:
+        parsed = parse_column(cells)
+        vals = [None if v is None else v * unit for v in parsed.values]
+        return pa.array(vals, type=MONEY_TYPE), parsed.errors, parsed.ambiguous
+    isnum = np.fromiter(((type(v) is float or type(v) is int) for v in cells), dtype=bool, count=n)
+    num_idx = np.flatnonzero(isnum)
+    cents = np.zeros(n, dtype=np.int64)
+    fast = np.zeros(n, dtype=bool)
+    if len(num_idx):
+        x = np.array([float(cells[i]) for i in num_idx.tolist()], dtype=np.float64)
+        with np.errstate(invalid="ignore", over="ignore"):
+            ok = np.isfinite(x) & (np.abs(x) < _FAST_LIMIT)
+            y = np.where(ok, x, 0.0) * 100.0
+            r = np.round(y)
+            ok &= np.abs(y - r) <= 0.45
+        ints = [i for i in num_idx.tolist() if type(cells[i]) is int]
+        if ints:  # an int beyond 2**53 is not exact as a float
+            big = np.array([abs(cells[i]) >= _FAST_LIMIT for i in ints], dtype=bool)
+            ok[np.searchsorted(num_idx, np.array(ints)[big])] = False
+        cents[num_idx[ok]] = r[ok].astype(np.int64)
+        fast[num_idx[ok]] = True
+    slow_idx = np.flatnonzero(~fast).tolist()
+    errors: dict[int, str] = {}
+    ambiguous: dict[int, str] = {}
+    if slow_idx:
+        slow_cells = [cells[i] for i in slow_idx]
+        style = detect_style(c for c in cells if isinstance(c, str))
+        parsed = parse_column(slow_cells, style)
+        errors = {slow_idx[k]: why for k, why in parsed.errors.items()}
+        ambiguous = {slow_idx[k]: txt for k, txt in parsed.ambiguous.items()}
+        slow_vals = parsed.values
+    else:
+        slow_vals = []
+    valid = fast.copy()
+    big: list[tuple[int, Decimal]] = []
+    for i, v in zip(slow_idx, slow_vals, strict=True):
+        if v is None:
+            continue
+        c = int(v.scaleb(2))
+        if -(2**63) < c < 2**63:
+            cents[i] = c
+            valid[i] = True
+        else:
+            big.append((i, v))
+    if big:  # beyond int64 cents: build from Decimal objects (rare)
+        vals = [None] * n
+        for i in np.flatnonzero(valid).tolist():
+            vals[i] = Decimal(int(cents[i])).scaleb(-2)
+        for i, v in big:
+            vals[i] = v
+        return pa.array(vals, type=MONEY_TYPE), errors, ambiguous
+    return _decimal_from_cents(cents, valid), errors, ambiguous
+
+
+def _decimal_from_cents(cents: np.ndarray, valid: np.ndarray) -> pa.Array:
+    """int64 cents (and a validity mask) as decimal128(20, 2), without Python objects."""
+    n = len(cents)
+    words = np.empty((n, 2), dtype="<i8")
+    words[:, 0] = cents
+    words[:, 1] = cents >> 63  # sign extension to 128 bits, little-endian two's complement
+    arr = pa.Array.from_buffers(MONEY_TYPE, n, [None, pa.py_buffer(words.tobytes())])
+    if valid.all():
+        return arr
+    return pc.if_else(pa.array(valid), arr, pa.scalar(None, type=MONEY_TYPE))
+
+
+def _text_one(v: object) -> str:
+    if v is None or v == "":
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v).strip()
+
+
+def _text(values: list[object]) -> list[str]:
+    return [_text_one(v) for v in values]
+
+
+class _Text:
+    """A text column, factorized: ``texts[codes]`` is the cell text of every row."""
+
+    __slots__ = ("codes", "texts")
+
+    def __init__(self, codes: np.ndarray, texts: np.ndarray) -> None:
+        self.codes, self.texts = codes, texts
+
+    def values(self) -> np.ndarray:
+        return self.texts[self.codes]
+
+    def arrow(self, rows: np.ndarray) -> pa.Array:
+        return pa.array(self.texts, type=pa.string()).take(pa.array(self.codes[rows]))
+
+
+def _text_column(values: list[object]) -> _Text:
+    """Cells as text, each distinct cell converted once (what ``_text`` does per cell).
+
+    Cells whose equality could merge values that print differently (``True == 1 ==
+    1.0``) take the per-cell path; ``None`` and NaN are placed one by one.
+
+    >>> _text_column([2025.0, " Dinas ", None, 2025.0, 1.5]).values().tolist()
+    ['2025', 'Dinas', '', '2025', '1.5']
+    """
+    types = set(map(type, values))
+    if not types <= {str, float, int, type(None)}:
+        values = _text(values)
+    arr = np.empty(len(values), dtype=object)
+    arr[:] = values
+    codes, uniques = pd.factorize(arr, use_na_sentinel=True)
+    texts = [_text_one(u) for u in uniques]
+    missing = np.flatnonzero(codes == -1)
+    if len(missing):
+        if float in types:  # None -> "", NaN -> "nan"
+            for i in missing.tolist():
+                codes[i] = len(texts)
+                texts.append(_text_one(values[i]))
+        else:
+            codes[missing] = len(texts)
+            texts.append("")
+    out = np.empty(len(texts), dtype=object)
+    out[:] = texts
+    return _Text(codes.astype(np.int64, copy=False), out)
 
 
 def _is_hierarchical(sheet: Sheet, header_idx: int, col: int, sample: int = 2000) -> bool:
@@ -223,7 +388,7 @@ def _is_blank_except_amounts(row: list[object], mapped: dict[str, int]) -> bool:
     return all((c is None or str(c).strip() == "") for j, c in enumerate(row) if j not in amount_cols)
 
 
-def _file_chart(codes: list[str]) -> str | None:
+def _file_chart(codes) -> str | None:
     charts = [c.chart for c in (normalize_code(x) for x in set(codes) if x) if c]
     if not charts:
         return None

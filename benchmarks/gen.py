@@ -1,0 +1,156 @@
+"""Realistic synthetic APBD files for the benchmarks, grown from the Buru samples.
+
+Every generated row is a real Buru row (SKPD, sub unit, program, kegiatan, sub kegiatan,
+sumber dana, rekening, paket text) from ``data/samples/*.xlsx``, replicated into more sub
+units with perturbed amounts and paket texts, so codes, text lengths, the share of sub
+kegiatan header rows (no rekening, empty PAGU) and the number of distinct texts look like
+a real Pemda export. Workbooks are written with xlsxwriter with shared strings, like SIPD's own exports.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "data" / "samples"
+HEADER = ["NO", "TAHUN", "KODE URUSAN", "NAMA URUSAN", "KODE SKPD", "NAMA SKPD", "KODE SUB UNIT",
+          "NAMA SUB UNIT", "KODE BIDANG URUSAN", "NAMA BIDANG URUSAN", "KODE PROGRAM", "NAMA PROGRAM",
+          "KODE KEGIATAN", "NAMA KEGIATAN", "KODE SUB KEGIATAN", "NAMA SUB KEGIATAN", "KODE SUMBER DANA",
+          "NAMA SUMBER DANA", "KODE REKENING", "NAMA REKENING", "PAKET/KELOMPOK", "NAMA PAKET/KELOMPOK",
+          "PAGU"]
+PLACES = ["Namlea", "Waeapo", "Waplau", "Lolong Guba", "Air Buaya", "Fena Leisela", "Kayeli", "Teluk Kayeli",
+          "Lilialy", "Batabual", "Waelata", "Ambon", "Jakarta", "Makassar", "Surabaya", "Desa Sawa",
+          "Desa Savana Jaya", "Desa Waenetat", "Desa Wamlana", "Kecamatan Namrole"]
+TITLE = ["PEMERINTAH KABUPATEN SINTETIS", "RINCIAN APBD MENURUT URUSAN PEMERINTAHAN DAERAH, ORGANISASI, "
+         "PROGRAM, KEGIATAN, SUB KEGIATAN, SUMBER DANA DAN REKENING", "TAHUN ANGGARAN 2025", ""]
+
+
+def templates() -> list[list[object]]:
+    """Every body row of the four Buru rekap samples, in file order."""
+    from python_calamine import CalamineWorkbook
+
+    rows: list[list[object]] = []
+    for f in sorted(SAMPLES.glob("*.xlsx")):
+        wb = CalamineWorkbook.from_path(str(f))
+        body = wb.get_sheet_by_name(wb.sheet_names[0]).to_python()[1:]
+        rows += [list(r) for r in body]
+    return rows
+
+
+def rows(n: int, seed: int = 2025, skpd_per_file: bool = False) -> Iterator[list[object]]:
+    """``n`` rekap rows: the Buru rows replicated into sub units, amounts perturbed.
+
+    Replica ``r`` renames every sub unit (``…0000`` → ``…{r:04d}``) and gives every
+    third paket text a place name; amounts are scaled by a random factor and rounded to
+    the thousand, and one line in forty carries sen. Header rows (no rekening) keep an
+    empty PAGU, as SIPD writes them.
+    """
+    rnd = random.Random(seed)
+    base = templates()
+    k = 0
+    replica = 0
+    while True:
+        for t in base:
+            if k >= n:
+                return
+            r = list(t)
+            r[0] = float(k + 1)
+            if replica:
+                r[6] = f"{r[6][:-4]}{replica:04d}"
+                r[7] = f"{r[7]} Unit {replica}"
+            if r[18] != "" and r[22] != "":
+                if k % 3 == 0 and r[21]:
+                    r[21] = f"{r[21]} {PLACES[(k // 3) % len(PLACES)]}"
+                amount = float(r[22] or 0) * rnd.uniform(0.5, 1.5)
+                amount = round(amount / 1000) * 1000
+                if k % 40 == 7:
+                    amount += rnd.randint(1, 99) / 100
+                r[22] = amount
+            yield r
+            k += 1
+        replica += 1
+
+
+def write_xlsx(path: Path, body: Iterator[list[object]] | list[list[object]], title: bool = False) -> int:
+    import xlsxwriter
+
+    # shared strings, as SIPD writes its exports (constant_memory would write inline
+    # strings: a third larger, and slower to parse for every reader)
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("Sheet 1")
+    r = 0
+    if title:
+        for line in TITLE:
+            ws.write_row(r, 0, [line])
+            r += 1
+    ws.write_row(r, 0, HEADER)
+    r += 1
+    n = 0
+    for row in body:
+        ws.write_row(r, 0, row)
+        r += 1
+        n += 1
+    wb.close()
+    return n
+
+
+def write_csv(path: Path, body: Iterator[list[object]]) -> int:
+    n = 0
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(HEADER)
+        for row in body:
+            out = []
+            for j, v in enumerate(row):
+                if isinstance(v, float):
+                    out.append(f"{v:.2f}" if j == 22 else str(int(v)))
+                else:
+                    out.append(v)
+            w.writerow(out)
+            n += 1
+    return n
+
+
+def write_per_skpd(folder: Path, n: int) -> int:
+    """The ``n`` rows split into one workbook per SKPD (as a Pemda's SKPD send them)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    by: dict[str, list[list[object]]] = {}
+    for r in rows(n):
+        by.setdefault(r[4], []).append(r)
+    for i, (_, body) in enumerate(sorted(by.items())):
+        write_xlsx(folder / f"skpd_{i:02d}.xlsx", body)
+    return len(by)
+
+
+def write_agencies(folder: Path, files: int, per_file: int) -> int:
+    """``files`` small agency workbooks: each a distinct SKPD of ``per_file`` rows."""
+    folder.mkdir(parents=True, exist_ok=True)
+    src = rows(files * per_file, seed=7)
+    for i in range(files):
+        body = []
+        for _ in range(per_file):
+            r = next(src)
+            r[4] = f"9.{i:02d}.0.00.0.00.01.0000"
+            r[5] = f"Badan Sintetis {i}"
+            body.append(r)
+        write_xlsx(folder / f"agency_{i:03d}.xlsx", body)
+    return files
+
+
+def write_dppa(path: Path, blocks: int) -> None:
+    """A printed DPPA workbook (tests/dppa_fixture.py) with ``blocks`` sub kegiatan per sheet."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from dppa_fixture import SPEC, build_dppa_workbook
+
+    spec = tuple(SPEC[i % len(SPEC)] for i in range(blocks))
+    build_dppa_workbook(path, spec=spec, page_break_after=None)
+
+
+if __name__ == "__main__":  # pragma: no cover - manual use
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else "bench-data")
+    out.mkdir(exist_ok=True)
+    print(write_xlsx(out / "rekap_1000.xlsx", rows(1000)))

@@ -506,7 +506,7 @@ def _records(text: str) -> list[str]:
 _QUOTED = re.compile(r'"[^"]*"')
 _SEPARATORS = (",", ";", "\t")
 # a decimal comma of an id-ID amount right before a ";" ("675.000,00;"): not a separator
-_DECIMAL_COMMA = re.compile(r"(?<=\d),(?=\d\d?(?:\s*;|\s*$))")
+_DECIMAL_COMMA = re.compile(r"(?<=\d),(?=\d\d?\)?(?:\s*;|\s*$))")
 
 
 def _outside_quotes(rec: str) -> str:
@@ -522,25 +522,27 @@ def _count_outside_quotes(rec: str, ch: str) -> int:
     return _outside_quotes(rec).count(ch)
 
 
-def _counts(rec: str) -> tuple[dict[str, int], str | None]:
-    """Separator counts that decide a record's split, and a trailing padding separator.
+def _counts(rec: str) -> dict[str, int]:
+    """Separator counts that decide a record's split.
 
-    A trailing run of a separator that occurs nowhere earlier is padding
+    A trailing run of separators only pads empty columns
     (``Judul,Penjabaran APBD,,,;;;;;;;``) and does not vote; decimal commas of id-ID
-    amounts in a ``;`` record do not vote for ``,``.
+    amounts in a ``;`` record (``675.000,00 ;``) do not vote for ``,``.
     """
-    bare = _outside_quotes(rec)
+    bare = _outside_quotes(rec.rstrip(" ,;\t"))
     counts = {d: bare.count(d) for d in _SEPARATORS}
-    pad = None
-    body = bare.rstrip(" ")
-    if body and body[-1] in _SEPARATORS:
-        d = body[-1]
-        core = body.rstrip(d)
-        if d not in core and core.strip(" ,;\t"):
-            counts[d], pad = 0, d
     if counts[";"] and counts[","]:
         counts[","] -= len(_DECIMAL_COMMA.findall(bare))
-    return counts, pad
+    return counts
+
+
+def _strip_padding(rec: str, delim: str) -> str:
+    """Drop a trailing run of the *other* separators (``…,,,;;;;`` split on ``,``)."""
+    others = "".join(d for d in _SEPARATORS if d != delim)
+    tail = rec.rstrip(" ")
+    if tail and tail[-1] in others:
+        return tail.rstrip(others + " ")
+    return rec
 
 
 def _split(rec: str, delim: str) -> list[str]:
@@ -577,33 +579,29 @@ def parse_csv_text(text: str, max_cell_chars: int | None = None,
     notes: list[str] = []
     decided = [_counts(r) for r in records]
     votes = {",": 0, ";": 0, "\t": 0}
-    for counts, _ in decided:
+    for counts in decided:
         best = max(counts.items(), key=lambda kv: (kv[1], kv[0] == ","))
         if best[1] > 0:
             votes[best[0]] += 1
     main = max(votes, key=lambda k: votes[k])
     widths: dict[int, int] = {}
-    for counts, _ in decided:
+    for counts in decided:
         if counts[main]:
             widths[counts[main] + 1] = widths.get(counts[main] + 1, 0) + 1
     modal = max(widths, key=lambda k: (widths[k], k)) if widths else 1
     used = set()
     rows: list[list[object]] = []
-    for k, (rec, (counts, pad)) in enumerate(zip(records, decided, strict=True), start=1):
+    for k, (rec, counts) in enumerate(zip(records, decided, strict=True), start=1):
         delim = _choose(counts, main, modal)
-        if pad is not None and pad != delim:
-            rec = rec.rstrip(" ").rstrip(pad)
-        fields = _split(rec, delim)
+        fields = _split(_strip_padding(rec, delim), delim)
         # whole row wrapped in one quoted field: re-split its content
         nonempty = [f for f in fields if f.strip()]
         if len(nonempty) == 1 and rec.lstrip().startswith('"'):
             inner = nonempty[0]
-            inner_counts, inner_pad = _counts(inner)
+            inner_counts = _counts(inner)
             if any(inner_counts.values()):
                 d2 = _choose(inner_counts, main, modal)
-                if inner_pad is not None and inner_pad != d2:
-                    inner = inner.rstrip(" ").rstrip(inner_pad)
-                again = _split(inner, d2)
+                again = _split(_strip_padding(inner, d2), d2)
                 if len(again) >= max(3, modal // 2):
                     fields, delim = again, d2
                     notes.append("baris terbungkus kutip utuh dipecah ulang")

@@ -138,6 +138,8 @@ def _to_decimal(core: str, style: str) -> Decimal:
 def _quantize(value: Decimal) -> Decimal:
     if not value.is_finite():
         raise AmountError("bukan angka berhingga")
+    if value.adjusted() >= 18:  # beyond MAX_ABS, and beyond what quantize can hold
+        raise AmountError(f"nilai terlalu besar: {value:.3e}")
     q = value.quantize(SEN, rounding=ROUND_HALF_UP)
     if abs(q) > MAX_ABS:
         raise AmountError(f"nilai terlalu besar: {value}")

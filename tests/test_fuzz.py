@@ -1,0 +1,197 @@
+"""Fuzzing the parsers with hypothesis: numbers, account codes, headers, CSV text.
+
+Short in ``make test``; ``HYPOTHESIS_PROFILE=long`` runs 25 times more examples.
+Every crash found here became a regression test at the bottom of this file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from decimal import Decimal
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from efisiensi import LoadError
+from efisiensi.read.codes import AccountCode, normalize_code, split_code_and_name
+from efisiensi.read.grid import Sheet, decode_text, parse_csv_text
+from efisiensi.read.headers import SYNONYMS, header_score, match_header, normalize_header
+from efisiensi.read.numbers import MAX_ABS, AmountError, detect_style, parse_amount, parse_column
+from efisiensi.read.tabular import find_header
+
+settings.register_profile("ci", deadline=None, database=None, derandomize=True)
+settings.register_profile("long", deadline=None, database=None)
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
+settings.load_profile(PROFILE)
+N = (25 if PROFILE == "long" else 1) * 150
+
+D = Decimal
+NUMBERISH = st.text(alphabet="0123456789.,-()Rp M^ \u00a0+eE#!", max_size=30)
+ANY_TEXT = st.one_of(NUMBERISH, st.text(max_size=40))
+CELLS = st.one_of(st.none(), st.booleans(), st.integers(min_value=-10**30, max_value=10**30),
+                  st.floats(allow_nan=True, allow_infinity=True), ANY_TEXT,
+                  st.decimals(allow_nan=True, allow_infinity=True))
+
+
+# ------------------------------------------------------------------ numbers
+
+
+def _check_amount(value):
+    assert value is None or (isinstance(value, Decimal) and value.is_finite()
+                             and value == value.quantize(D("0.01")) and abs(value) <= MAX_ABS)
+
+
+@settings(max_examples=N)
+@given(CELLS, st.sampled_from([None, "id", "us", "plain"]))
+@example("1" * 400, None)
+@example("9" * 19 + "M", "id")
+@example("1e999999999", "plain")
+def test_parse_amount_returns_an_amount_or_says_why(cell, style):
+    try:
+        value = parse_amount(cell, style)
+    except AmountError:
+        return
+    _check_amount(value)
+
+
+@settings(max_examples=N)
+@given(st.lists(CELLS, max_size=20), st.sampled_from([None, "id", "us", "plain"]))
+def test_parse_column_never_crashes(cells, style):
+    col = parse_column(cells, style)
+    assert len(col.values) == len(cells) and col.style in ("id", "us", "plain")
+    assert set(col.errors) <= set(range(len(cells)))
+    for i, v in enumerate(col.values):
+        _check_amount(v)
+        assert (i in col.errors) <= (v is None)
+
+
+@settings(max_examples=N)
+@given(st.lists(CELLS, max_size=20))
+def test_detect_style_is_one_of_three(cells):
+    assert detect_style(cells) in ("id", "us", "plain")
+
+
+@settings(max_examples=N)
+@given(st.decimals(min_value=-D("1e15"), max_value=D("1e15"), places=2))
+def test_every_written_format_reads_back_exactly(d):
+    whole, sen = f"{abs(d):.2f}".split(".")
+    idn = f"{int(whole):,}".replace(",", ".") + "," + sen
+    sign = "-" if d < 0 else ""
+    assert parse_amount(sign + idn, "id") == d
+    assert parse_amount(f"({idn})" if d < 0 else idn, "id") == d
+    assert parse_amount(f"{sign}Rp. {idn}", "id") == d
+    assert parse_amount(f"{d:,.2f}", "us") == d
+    assert parse_amount(f"{d:.2f}", "plain") == d
+
+
+# ------------------------------------------------------------------ account codes
+
+CODEISH = st.text(alphabet="0123456789. ", max_size=40)
+
+
+@settings(max_examples=N)
+@given(st.one_of(CODEISH, st.text(max_size=40), st.integers(), st.floats(), st.none()),
+       st.sampled_from([None, "90/2019", "13/2006"]))
+def test_normalize_code_is_idempotent(text, chart):
+    code = normalize_code(text, chart)
+    if code is None:
+        return
+    assert isinstance(code, AccountCode) and code.code[0] in "456"
+    assert normalize_code(code.code, code.chart) == code
+
+
+@settings(max_examples=N)
+@given(st.one_of(st.builds(lambda c, n: f"{c} {n}", CODEISH, st.text(max_size=20)), st.text(max_size=40)))
+def test_split_code_and_name_never_loses_the_code(text):
+    code, rest = split_code_and_name(text)
+    assert isinstance(rest, str)
+    if code is not None:
+        assert normalize_code(code) is not None
+
+
+# ------------------------------------------------------------------ headers
+
+KNOWN = [n for names in SYNONYMS.values() for n in names]
+HEADER_CELL = st.one_of(st.sampled_from(KNOWN + ["PAGU", "Jumlah", "Sebelum", "Sesudah"]),
+                        st.text(max_size=15), st.none(), st.integers())
+
+
+@settings(max_examples=N)
+@given(st.one_of(st.text(max_size=40), st.sampled_from(KNOWN), st.none(), st.integers(), st.floats()))
+def test_match_header_is_total(text):
+    key = normalize_header(text)
+    assert normalize_header(key) == key
+    m = match_header(text)
+    assert m is None or isinstance(m, str)
+
+
+@settings(max_examples=N)
+@given(st.lists(st.lists(HEADER_CELL, max_size=8), max_size=50))
+def test_find_header_on_random_grids(rows):
+    sheet = Sheet("x.xlsx", "S", rows, list(range(1, len(rows) + 1)))
+    hit = find_header(sheet)
+    if hit is not None:
+        i, n = hit
+        assert 0 <= i < len(rows) and n >= 2
+        assert header_score(rows[i])[1]
+
+
+# ------------------------------------------------------------------ CSV text and bytes
+
+CSV_TEXT = st.text(alphabet=st.sampled_from(list("ab1.,;\t\"\n\r -'") + ["é", "–"]), max_size=200)
+
+
+@settings(max_examples=N)
+@given(st.one_of(CSV_TEXT, st.text(max_size=200)))
+@example('"')
+@example('"a""b";;"')
+@example(';;;;\n,,,,')
+def test_parse_csv_text_never_crashes(text):
+    try:
+        rows, notes = parse_csv_text(text)
+    except LoadError:
+        return
+    assert all(isinstance(r, list) and all(isinstance(c, str) for c in r) for r in rows)
+    assert all(isinstance(n, str) for n in notes)
+
+
+@settings(max_examples=N)
+@given(st.binary(max_size=300))
+@example(b"\xff\xfe\x00")
+@example(b"\x81\x8d\x8f\x90\x9d")
+def test_random_bytes_decode_and_parse(data):
+    text, encoding = decode_text(data)
+    assert isinstance(text, str) and encoding
+    try:
+        parse_csv_text(text)
+    except LoadError:
+        pass
+
+
+FIELD = st.text(alphabet="abcXYZ019 .", min_size=1, max_size=8).map(str.strip).filter(bool)
+
+
+@settings(max_examples=N)
+@given(st.integers(min_value=2, max_value=6).flatmap(
+    lambda w: st.lists(st.lists(FIELD, min_size=w, max_size=w), min_size=1, max_size=12)),
+    st.sampled_from([",", ";", "\t"]))
+def test_well_formed_csv_round_trips(rows, sep):
+    buf = io.StringIO()
+    csv.writer(buf, delimiter=sep, lineterminator="\n").writerows(rows)
+    parsed, _ = parse_csv_text(buf.getvalue())
+    assert parsed == rows
+
+
+# ------------------------------------------------------------------ regressions found by fuzzing
+
+
+@pytest.mark.parametrize("cell", [float("nan"), float("-inf"), D("NaN"), D("-Infinity"), D("sNaN"), "1e400",
+                                  True, "(-)", "Rp", "M", "-", ",-", "^", "1" * 400])
+def test_regressions_odd_cells_are_amount_errors_or_empty(cell):
+    try:
+        _check_amount(parse_amount(cell))
+    except AmountError:
+        pass

@@ -269,6 +269,10 @@ def test_row_limit_is_configurable(tmp_path, monkeypatch):
     monkeypatch.setattr(grid.LIMITS, "max_rows", 5)
     assert "melebihi batas 5" in load_error(path)
     assert len(read_grids(path, max_rows=100)[0].rows) == 10
+    with pytest.raises(LoadError, match="melebihi batas"):
+        read_grids(path, max_inflated_bytes=1000, max_rows=100)
+    with pytest.raises(TypeError):
+        read_grids(path, max_rowz=1)
     csv = tmp_path / "x.csv"
     csv.write_text("KODE REKENING;PAGU\n" + "5.1.02.04.01.0001;1\n" * 9)
     assert "melebihi batas 5" in load_error(csv)

@@ -664,10 +664,15 @@ def read_text_table(path: Path, display: str, *, max_rows: int | None = None,
 def read_grids(path: Path, display: str | None = None, **limits) -> list[Sheet]:
     """Read a file into sheets of raw cells; raise :class:`LoadError` when it cannot be.
 
-    ``limits`` override :data:`LIMITS` for this call: ``max_inflated``, ``max_rows``,
-    ``max_cell_chars``, ``max_text_bytes``.
+    ``limits`` override :data:`LIMITS` for this call: ``max_inflated_bytes`` (or
+    ``max_inflated``), ``max_rows``, ``max_cell_chars``, ``max_text_bytes``.
     """
     display = display or str(path)
+    if "max_inflated_bytes" in limits:  # the name LIMITS and the messages use
+        limits["max_inflated"] = limits.pop("max_inflated_bytes")
+    unknown = set(limits) - {"max_inflated", "max_rows", "max_cell_chars", "max_text_bytes"}
+    if unknown:
+        raise TypeError(f"unknown limit(s): {', '.join(sorted(unknown))}")
     if not path.exists():
         raise LoadError("berkas tidak ditemukan", file=display)
     if path.is_dir():

@@ -55,6 +55,9 @@ def audit(
     columns: dict[str, str] | None = None,
     unit: int | None = None,
     progress: bool | Callable[[int, int, str], None] = False,
+    workers: int | None = None,
+    client: Any = None,
+    run_dir: str | Path | None = None,
 ) -> Audit:
     """Audit a budget against a policy: baseline vs revised, per target and per SKPD.
 
@@ -72,6 +75,17 @@ def audit(
     rules, extra_rules, pins
         The rule pack (default: the policy's), user rules and pinned labels, passed to
         :func:`efisiensi.categorize`.
+    progress
+        ``True`` for a line per file on stderr, or a callback ``f(done, total, path)``.
+    workers, client, run_dir
+        Scale-out (``pip install 'efisiensi[dask]'``): ``workers=N`` loads and categorizes
+        one file per task on a local Dask cluster of N processes; ``client=`` uses an
+        existing ``distributed.Client`` (e.g. ``Client("tcp://host:8786")``; files and
+        ``run_dir`` must then be on a filesystem the workers share). Each file's lines
+        and exact partial sums go to ``run_dir`` (a temporary folder by default); run
+        again with the same ``run_dir`` and files already done (same SHA-256, same
+        parameters) are reused. The result is the same Audit as a serial run.
+        ``workers=1`` runs the same per-file path in this process.
 
     Returns
     -------
@@ -81,6 +95,13 @@ def audit(
     """
     from ..categories import CATEGORY_IDS, categorize
 
+    if workers is not None or client is not None or run_dir is not None:
+        from ._distributed import audit_files, is_file_source
+
+        if is_file_source(baseline) and (revised is None or is_file_source(revised)):
+            return audit_files(baseline, revised, policy, rules=rules, extra_rules=extra_rules, pins=pins,
+                               columns=columns, unit=unit, progress=progress, workers=workers,
+                               client=client, run_dir=run_dir)
     pol = load_policy(policy)
     kw = {"columns": columns, "unit": unit, "progress": progress}
     base_tab = _as_table(baseline, "baseline", kw)

@@ -103,3 +103,18 @@ def test_audit_usage_errors_exit_2(capsys, argv, message):
 def test_profile_of_one_stage(capsys):
     assert main(["--lang", "en", "audit", str(MURNI)]) == 0
     assert "profile" in capsys.readouterr().out
+
+
+def test_audit_with_workers_in_process_equals_serial(tmp_path, capsys):
+    base = ["audit", "--baseline", str(MURNI), "--revised", str(PENYESUAIAN), "--json"]
+    assert main([*base, str(tmp_path / "serial.json")]) == 0
+    assert main([*base, str(tmp_path / "scaled.json"), "--workers", "1", "--run-dir", str(tmp_path / "run")]) == 0
+    assert (tmp_path / "serial.json").read_bytes() == (tmp_path / "scaled.json").read_bytes()
+    assert any((tmp_path / "run").iterdir())
+
+
+def test_unreachable_scheduler_is_one_line(capsys):
+    pytest.importorskip("distributed")
+    assert main(["audit", str(MURNI), "--scheduler", "tcp://127.0.0.1:9"]) == 2
+    err = capsys.readouterr().err
+    assert "127.0.0.1:9" in err and err.count("\n") == 1

@@ -37,6 +37,12 @@ def _files(table: pd.DataFrame) -> list[str]:
     return [s["path"] for s in srcs] or list(dict.fromkeys(table["sumber_file"]))
 
 
+def _without_attrs(table: pd.DataFrame) -> pd.DataFrame:
+    out = table.copy(deep=False)
+    out.attrs = {}
+    return out
+
+
 def _stage_amounts(table: pd.DataFrame, column: str) -> pd.DataFrame:
     t = table.copy()
     if column != "anggaran":
@@ -135,7 +141,9 @@ def audit(
 
     summary = _summary(pol, stages)
     by_agency = _by_agency(pol, stages)
-    lines = match_lines(stages, categories)
+    # without attrs: pandas deep-copies a frame's attrs (here every finding and source) into
+    # each group of the per-line aggregation, which made many-file audits quadratic
+    lines = match_lines({s: _without_attrs(t) for s, t in stages.items()}, categories)
     # "categorized" in the reconciliation means: counted in one of the policy's categories
     policy_cats = [c for c in dict.fromkeys(t.category for t in pol.targets) if c in categories]
     reconciliation = _reconcile(stages, lines, policy_cats)

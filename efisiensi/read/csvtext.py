@@ -1,0 +1,197 @@
+"""CSV/TXT text: decoding (UTF-8, UTF-16, cp1252) and a record splitter for messy files.
+
+Real penjabaran CSVs mix separators between lines, pad rows with runs of the other separator,
+write Indonesian decimal commas unquoted and wrap whole rows in one quoted field; the splitter
+chooses the separator per record against the file's usual field count.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+
+from .._errors import LoadError
+from .sheet import LIMITS, raise_hint
+
+
+def _latin1_fallback(err: UnicodeDecodeError) -> tuple[str, int]:
+    return err.object[err.start : err.end].decode("latin-1"), err.end
+
+
+codecs.register_error("efisiensi-latin1", _latin1_fallback)
+
+
+def _looks_utf16(data: bytes) -> str | None:
+    """UTF-16 without a BOM: every other byte of ASCII text is zero."""
+    head = data[:4096]
+    if len(head) < 4 or len(head) % 2:
+        head = head[: len(head) - len(head) % 2]
+    if len(head) < 4:
+        return None
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    half = len(head) // 2
+    if odd > 0.4 * half and even < 0.05 * half:
+        return "utf-16-le"
+    if even > 0.4 * half and odd < 0.05 * half:
+        return "utf-16-be"
+    return None
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """Decode bytes as UTF-8 (with or without BOM), UTF-16 (BOM, or evident) or cp1252.
+
+    >>> decode_text("Rp 1.000 – x".encode("cp1252"))
+    ('Rp 1.000 – x', 'cp1252')
+    >>> decode_text("a;b".encode("utf-16"))
+    ('a;b', 'utf-16')
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace"), "utf-16"
+    if (utf16 := _looks_utf16(data)) is not None:
+        return data.decode(utf16, errors="replace"), utf16
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    # cp1252 leaves five bytes undefined; latin-1 covers them
+    return data.decode("cp1252", errors="efisiensi-latin1"), "cp1252"
+
+
+def _records(text: str) -> list[str]:
+    """Split text into CSV records, keeping newlines inside quoted fields."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    out: list[str] = []
+    buf: list[str] = []
+    in_quotes = False
+    for line in text.split("\n"):
+        buf.append(line)
+        in_quotes ^= line.count('"') % 2 == 1
+        if not in_quotes:
+            out.append("\n".join(buf))
+            buf = []
+    if buf:
+        out.append("\n".join(buf))
+    if out and out[-1] == "":
+        out.pop()
+    return out
+
+
+_QUOTED = re.compile(r'"[^"]*"')
+_SEPARATORS = (",", ";", "\t")
+# a decimal comma of an id-ID amount right before a ";" ("675.000,00;"): not a separator
+_DECIMAL_COMMA = re.compile(r"(?<=\d),(?=\d\d?\)?(?:\s*;|\s*$))")
+
+
+def _outside_quotes(rec: str) -> str:
+    """The record with its quoted spans removed (an unclosed quote hides the rest)."""
+    if '"' not in rec:
+        return rec
+    bare = _QUOTED.sub("", rec)
+    cut = bare.find('"')
+    return bare if cut < 0 else bare[:cut]
+
+
+def _count_outside_quotes(rec: str, ch: str) -> int:
+    return _outside_quotes(rec).count(ch)
+
+
+def _counts(rec: str) -> dict[str, int]:
+    """Separator counts that decide a record's split.
+
+    A trailing run of separators only pads empty columns
+    (``Judul,Penjabaran APBD,,,;;;;;;;``) and does not vote; decimal commas of id-ID
+    amounts in a ``;`` record (``675.000,00 ;``) do not vote for ``,``.
+    """
+    bare = _outside_quotes(rec.rstrip(" ,;\t"))
+    counts = {d: bare.count(d) for d in _SEPARATORS}
+    if counts[";"] and counts[","]:
+        counts[","] -= len(_DECIMAL_COMMA.findall(bare))
+    return counts
+
+
+def _strip_padding(rec: str, delim: str) -> str:
+    """Drop a trailing run of the *other* separators (``…,,,;;;;`` split on ``,``)."""
+    others = "".join(d for d in _SEPARATORS if d != delim)
+    tail = rec.rstrip(" ")
+    if tail and tail[-1] in others:
+        return tail.rstrip(others + " ")
+    return rec
+
+
+def _split(rec: str, delim: str) -> list[str]:
+    try:
+        return next(csv.reader(io.StringIO(rec), delimiter=delim, quotechar='"'), [])
+    except csv.Error:
+        return rec.split(delim)
+
+
+def _choose(counts: dict[str, int], main: str, modal: int) -> str:
+    """The separator of one record: the file's main one whenever it gives about the
+    usual number of fields, else the one that occurs most (ties go to the main one)."""
+    if counts[main] and abs(counts[main] + 1 - modal) <= max(1, modal // 4):
+        return main
+    delim = max(counts, key=lambda k: (counts[k], k == main))
+    return main if counts[delim] == counts[main] else delim
+
+
+def parse_csv_text(text: str, max_cell_chars: int | None = None,
+                   wide: list[tuple[int, int, int]] | None = None) -> tuple[list[list[object]], list[str]]:
+    """Parse CSV text with per-record separator choice; returns rows and notes.
+
+    >>> parse_csv_text("Judul,Penjabaran APBD,,,;;;;\\nKode;Uraian;Jumlah\\n5.2;Jasa, Ahli;675.000,00\\n")[0]
+    [['Judul', 'Penjabaran APBD', '', '', ''], ['Kode', 'Uraian', 'Jumlah'], ['5.2', 'Jasa, Ahli', '675.000,00']]
+
+    A field longer than ``max_cell_chars`` raises :class:`LoadError` with its record number.
+    Records with more non-empty fields than the usual count are appended to ``wide`` as
+    (record number, fields, usual).
+    """
+    cap = LIMITS.max_cell_chars if max_cell_chars is None else max_cell_chars
+    if cap > csv.field_size_limit():
+        csv.field_size_limit(min(cap, 2**31 - 1))
+    records = _records(text)
+    notes: list[str] = []
+    decided = [_counts(r) for r in records]
+    votes = {",": 0, ";": 0, "\t": 0}
+    for counts in decided:
+        best = max(counts.items(), key=lambda kv: (kv[1], kv[0] == ","))
+        if best[1] > 0:
+            votes[best[0]] += 1
+    main = max(votes, key=lambda k: votes[k])
+    widths: dict[int, int] = {}
+    for counts in decided:
+        if counts[main]:
+            widths[counts[main] + 1] = widths.get(counts[main] + 1, 0) + 1
+    modal = max(widths, key=lambda k: (widths[k], k)) if widths else 1
+    used = set()
+    rows: list[list[object]] = []
+    for k, (rec, counts) in enumerate(zip(records, decided, strict=True), start=1):
+        delim = _choose(counts, main, modal)
+        fields = _split(_strip_padding(rec, delim), delim)
+        # whole row wrapped in one quoted field: re-split its content
+        nonempty = [f for f in fields if f.strip()]
+        if len(nonempty) == 1 and rec.lstrip().startswith('"'):
+            inner = nonempty[0]
+            inner_counts = _counts(inner)
+            if any(inner_counts.values()):
+                d2 = _choose(inner_counts, main, modal)
+                again = _split(_strip_padding(inner, d2), d2)
+                if len(again) >= max(3, modal // 2):
+                    fields, delim = again, d2
+                    notes.append("baris terbungkus kutip utuh dipecah ulang")
+        if len(rec) > cap and max(map(len, fields), default=0) > cap:
+            longest = max(map(len, fields))
+            raise LoadError(f"sebuah sel berisi {longest:,} karakter, melebihi batas {cap:,} "
+                            f"({raise_hint('max_cell_chars')})", row=k)
+        if any(f for f in fields if f.strip()):
+            used.add(delim)
+            if wide is not None and delim == main and len(fields) > modal > 1 \
+                    and any(f.strip() for f in fields[modal:]):
+                wide.append((k, len(fields), modal))
+        rows.append(list(fields))
+    if len(used) > 1:
+        notes.append("pemisah kolom bercampur: " + " dan ".join(sorted(repr(u) for u in used)))
+    return rows, sorted(set(notes))

@@ -1,0 +1,281 @@
+"""Check an xlsx archive before any XML parser sees it, and scan its sheets cheaply.
+
+Each part is inflated from its raw bytes with the output counted against its declared size and
+the total cap (zip bombs), a DTD or entity anywhere refuses the file (billion laughs), and a
+regex pass over the sheet XML finds formulas without a stored value, error cells and hidden
+rows and columns, which the fast reader would otherwise read as blank.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import struct
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .._errors import Finding, LoadError
+from .sheet import MAX_ZIP_ENTRIES, Sheet, raise_hint
+
+# ------------------------------------------------------------ xlsx: the archive
+
+_LOCAL_HEADER = struct.Struct("<IHHHHHIIIHH")
+_CHUNK = 1 << 20
+_DOCTYPE = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.I)
+_ROW = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
+_COLS = re.compile(rb"<(?:\w+:)?col\b([^>]*)>")
+_HIDDEN = re.compile(rb"""\bhidden\s*=\s*["'](?:1|true)["']""")
+_R_ATTR = re.compile(rb"""\br\s*=\s*["']([A-Z]*)(\d+)["']""")
+_MINMAX = re.compile(rb"""\bmin\s*=\s*["'](\d+)["'][^>]*?\bmax\s*=\s*["'](\d+)["']""")
+_CELL = re.compile(rb"<((?:\w+:)?)c\b([^>]*?)(?<!/)>(.*?)</\1c>", re.S)
+_FORMULA = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)", re.S)
+_ERROR_TYPE = re.compile(rb"""\bt\s*=\s*["']e["']""")
+_VALUE = re.compile(rb"<(?:\w+:)?(?:v|t)(?:\s[^>]*)?>([^<]+)</", re.S)
+
+
+@dataclass
+class PartScan:
+    hidden_rows: list[int] = field(default_factory=list)
+    hidden_cols: list[tuple[int, int]] = field(default_factory=list)
+    #: (row, column, formula text) of formula cells without a stored value
+    formulas: list[tuple[int, int, str]] = field(default_factory=list)
+    formulas_with_value: int = 0
+    #: (row, column, error text) of error cells (#REF!, #DIV/0! ...), which calamine reads as ""
+    errors: list[tuple[int, int, str]] = field(default_factory=list)
+
+
+def _col_index(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ch - 64)
+    return n
+
+
+def _scan_sheet_piece(piece: bytes, scan: PartScan) -> None:
+    if b"hidden" in piece:
+        for m in _ROW.finditer(piece):
+            if _HIDDEN.search(m.group(1)) and (r := _R_ATTR.search(m.group(1))):
+                scan.hidden_rows.append(int(r.group(2)))
+        for m in _COLS.finditer(piece):
+            if _HIDDEN.search(m.group(1)) and (mm := _MINMAX.search(m.group(1))):
+                scan.hidden_cols.append((int(mm.group(1)), int(mm.group(2))))
+    if b"<f" in piece or b":f" in piece or b'"e"' in piece:
+        for m in _CELL.finditer(piece):
+            inner = m.group(3)
+            if _ERROR_TYPE.search(m.group(2)):
+                ref, v = _R_ATTR.search(m.group(2)), _VALUE.search(inner)
+                if ref and ref.group(1) and v:
+                    scan.errors.append((int(ref.group(2)), _col_index(ref.group(1)),
+                                        v.group(1).decode("utf-8", "replace").strip()[:40]))
+                continue
+            f = _FORMULA.search(inner)
+            if f is None:
+                continue
+            rest = inner[: f.start()] + inner[f.end():]
+            if _VALUE.search(rest):
+                scan.formulas_with_value += 1
+                continue
+            ref = _R_ATTR.search(m.group(2))
+            if ref is None or not ref.group(1):
+                continue
+            text = (f.group(1) or b"").decode("utf-8", "replace")
+            scan.formulas.append((int(ref.group(2)), _col_index(ref.group(1)), text))
+
+
+def _inflate(fh, info: zipfile.ZipInfo, display: str, budget: int, sink) -> int:
+    """Inflate one archive member from its raw bytes, counting what comes out.
+
+    Stops as soon as the output exceeds the declared size or the budget left, so a
+    member whose header lies about its size cannot inflate unbounded.
+    """
+    fh.seek(info.header_offset)
+    head = fh.read(_LOCAL_HEADER.size)
+    if len(head) < _LOCAL_HEADER.size or head[:4] != b"PK\x03\x04":
+        raise LoadError("berkas xlsx rusak atau terpotong (header zip tidak sah)", file=display)
+    name_len, extra_len = _LOCAL_HEADER.unpack(head)[9:11]
+    fh.seek(info.header_offset + _LOCAL_HEADER.size + name_len + extra_len)
+    if info.flag_bits & 0x1:
+        raise LoadError("berkas terenkripsi (dilindungi kata sandi); buka di Excel dan simpan tanpa "
+                        "kata sandi", file=display)
+    limit = min(info.file_size, budget)
+    left_in = info.compress_size
+    out_n, crc = 0, 0
+    if info.compress_type == zipfile.ZIP_STORED:
+        dec = None
+    elif info.compress_type == zipfile.ZIP_DEFLATED:
+        dec = zlib.decompressobj(-15)
+    else:
+        raise LoadError(f"metode kompresi zip {info.compress_type} tidak didukung", file=display)
+    pending = b""
+    while True:
+        if dec is not None and dec.unconsumed_tail:
+            pending = dec.unconsumed_tail
+        else:
+            if left_in <= 0:
+                break
+            pending = fh.read(min(_CHUNK, left_in))
+            if not pending:
+                break
+            left_in -= len(pending)
+        try:
+            out = pending if dec is None else dec.decompress(pending, _CHUNK)
+        except zlib.error:
+            raise LoadError(f"berkas xlsx rusak: bagian {info.filename} tidak dapat dibuka", file=display) from None
+        out_n += len(out)
+        if out_n > limit:
+            if out_n > budget:
+                raise LoadError(f"isi berkas mengembang melebihi batas {budget / 1024**2:,.0f} MiB "
+                                f"({raise_hint('max_inflated_bytes')})", file=display)
+            raise LoadError(f"berkas xlsx rusak atau dimanipulasi: bagian {info.filename} lebih besar "
+                            "dari ukuran yang dinyatakan", file=display)
+        crc = zlib.crc32(out, crc)
+        sink(out)
+        if dec is not None and dec.eof:
+            break
+    if out_n != info.file_size or crc != info.CRC:
+        raise LoadError(f"berkas xlsx rusak atau terpotong: bagian {info.filename} tidak utuh", file=display)
+    return out_n
+
+
+def scan_archive(path: Path, display: str, max_inflated: int) -> dict[str, PartScan]:
+    """Check a workbook archive before any XML parser sees it; scan the sheet XML.
+
+    Refuses an archive whose declared size exceeds ``max_inflated`` (before inflating
+    anything), a member whose actual size exceeds its declared size, DTDs/entities
+    (billion laughs), encrypted members and corrupt data. Returns, per worksheet
+    part, its hidden rows and its formulas without a stored value.
+    """
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise LoadError("berkas xlsx rusak atau terpotong (bukan arsip zip yang utuh)", file=display) from None
+    if len(infos) > MAX_ZIP_ENTRIES:
+        raise LoadError(f"arsip berisi {len(infos):,} bagian; bukan lembar kerja yang wajar", file=display)
+    names = [i.filename for i in infos]
+    if not any(n.startswith("xl/") for n in names) and "content.xml" not in names:
+        raise LoadError("berkas zip ini bukan lembar kerja Excel/ODS", file=display)
+    total = sum(i.file_size for i in infos)
+    if total > max_inflated:
+        raise LoadError(
+            f"isi berkas mengembang menjadi {total / 1024**2:,.0f} MiB, melebihi batas "
+            f"{max_inflated / 1024**2:,.0f} MiB ({raise_hint('max_inflated_bytes')})",
+            file=display,
+        )
+    scans: dict[str, PartScan] = {}
+    used = 0
+    with open(path, "rb") as fh:
+        for info in infos:
+            name = info.filename
+            if info.is_dir() or not name.lower().endswith((".xml", ".rels", ".bin")):
+                continue  # media and the like: calamine never reads them
+            is_sheet = name.startswith("xl/worksheets/") and name.endswith(".xml")
+            scan = PartScan()
+            buf = bytearray()
+            tail = b""
+
+            def sink(chunk: bytes, name=name, is_sheet=is_sheet, scan=scan, buf=buf) -> None:
+                nonlocal tail
+                probe = tail + chunk[:64]
+                if _DOCTYPE.search(probe) or _DOCTYPE.search(chunk):
+                    raise LoadError(f"bagian {name} memuat DTD/ENTITY XML (mis. serangan 'billion "
+                                    "laughs'); berkas ditolak", file=display)
+                tail = chunk[-16:]
+                if not is_sheet:
+                    return
+                buf.extend(chunk)
+                cut = max(buf.rfind(b"</row>"), buf.rfind(b":row>"))
+                if cut >= 0:
+                    _scan_sheet_piece(bytes(buf[: cut + 5]), scan)
+                    del buf[: cut + 5]
+
+            used += _inflate(fh, info, display, max_inflated - used, sink)
+            if is_sheet:
+                if buf:
+                    _scan_sheet_piece(bytes(buf), scan)
+                scans[name] = scan
+    return scans
+
+
+def sheet_parts(path: Path) -> dict[str, str]:
+    """Worksheet part name -> sheet name, from workbook.xml and its relationships."""
+    import defusedxml.ElementTree as ET  # noqa: N817
+
+    out: dict[str, str] = {}
+    try:
+        with zipfile.ZipFile(path) as zf:
+            wb = ET.fromstring(zf.read("xl/workbook.xml"))
+            rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    except Exception:  # noqa: BLE001 - without the map, sheets are still read
+        return out
+    targets = {}
+    for rel in rels:
+        target = rel.get("Target", "")
+        target = target.lstrip("/") if target.startswith("/") else "xl/" + target
+        targets[rel.get("Id")] = os.path.normpath(target).replace("\\", "/")
+    for el in wb.iter():
+        if el.tag.endswith("}sheet") or el.tag == "sheet":
+            rid = next((v for k, v in el.attrib.items() if k.endswith("}id")), None)
+            if rid in targets:
+                out[targets[rid]] = el.get("name", "")
+    return out
+
+
+def is_encrypted_ole(path: Path) -> bool:
+    import mmap
+
+    marker = "EncryptionInfo".encode("utf-16-le")
+    with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+        return mm.find(marker) >= 0
+
+
+def apply_scan(sheet: Sheet, scan: PartScan, display: str) -> None:
+    """Hidden rows and formulas without a stored value: say so, never read them as 0."""
+    rows = sheet.rows
+    if scan.formulas:
+        placed = []
+        for r, c, text in scan.formulas:
+            while len(rows) < r:
+                rows.append([])
+                sheet.row_numbers.append(len(rows))
+            row = rows[r - 1]
+            if len(row) < c:
+                row.extend([""] * (c - len(row)))
+            if row[c - 1] in ("", None):
+                row[c - 1] = "=" + text if text else "=(rumus)"
+                placed.append(r)
+                sheet.findings.append(Finding(
+                    "formula_without_value",
+                    f"sel berisi rumus ={text[:60]} tanpa nilai tersimpan; tidak dibaca sebagai 0 "
+                    "(buka dan simpan ulang berkas di Excel/LibreOffice agar nilainya terhitung)",
+                    display, sheet.name, r, "error", {"formula": text[:200]}))
+        if placed:
+            sheet.notes.append(f"{len(placed):,} sel rumus tanpa nilai tersimpan (baris "
+                               f"{rows_text(placed)}); tidak dibaca sebagai 0")
+    placed = []
+    for r, c, text in scan.errors:
+        if r <= len(rows) and c <= len(rows[r - 1]) and rows[r - 1][c - 1] in ("", None):
+            rows[r - 1][c - 1] = text or "#GALAT"
+            placed.append(r)
+    if placed:
+        kinds = ", ".join(sorted({t for _, _, t in scan.errors}))[:80]
+        sheet.notes.append(f"{len(placed):,} sel galat ({kinds}) di baris {rows_text(placed)}; "
+                           "dibaca sebagai galat, bukan kosong")
+    if scan.formulas_with_value:
+        sheet.notes.append(f"{scan.formulas_with_value:,} sel rumus dibaca dari nilai tersimpannya")
+    if scan.hidden_rows:
+        hidden = sorted(set(scan.hidden_rows))
+        sheet.hidden_rows = hidden
+        sheet.notes.append(f"{len(hidden):,} baris tersembunyi ikut dibaca (baris {rows_text(hidden)})")
+        sheet.findings += [Finding("hidden_content", "baris tersembunyi ikut dibaca", display, sheet.name, r,
+                                   "info") for r in hidden if r <= len(rows)]
+    if scan.hidden_cols:
+        spans = ", ".join(f"{a}" if a == b else f"{a}-{b}" for a, b in scan.hidden_cols[:10])
+        sheet.notes.append(f"kolom tersembunyi ikut dibaca (kolom ke-{spans})")
+
+
+def rows_text(rows: list[int], most: int = 10) -> str:
+    head = ", ".join(str(r) for r in rows[:most])
+    return head + (f" … dan {len(rows) - most:,} lainnya" if len(rows) > most else "")

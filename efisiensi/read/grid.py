@@ -86,7 +86,8 @@ def read_spreadsheet(path: Path, display: str, *, max_inflated: int | None = Non
         m = meta.get(name)
         # SheetVisibleEnum.Hidden / VeryHidden; str() of each contains "SheetVisibleEnum"
         hidden = m is not None and str(getattr(m, "visible", "Visible")).rsplit(".", 1)[-1] != "Visible"
-        sheet = Sheet(display, name, [list(r) for r in rows], list(range(1, len(rows) + 1)), hidden=hidden)
+        # calamine already returns fresh lists: no copy (it cost 0.7 s on 200k rows)
+        sheet = Sheet(display, name, rows, list(range(1, len(rows) + 1)), hidden=hidden)
         if name in by_sheet:
             apply_scan(sheet, by_sheet[name], display)
         sheets.append(sheet)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -107,13 +108,11 @@ def detect_style(cells: Iterable[object]) -> str:
     'plain'
     """
     votes = {ID: 0, US: 0, PLAIN: 0}
-    for cell in cells:
-        if not isinstance(cell, str):
-            continue
-        core = _clean(cell)[0]
-        ev = _evidence(core)
+    # each distinct text is looked at once and votes as often as it occurs
+    for cell, n in Counter(c for c in cells if isinstance(c, str)).items():
+        ev = _evidence(_clean(cell)[0])
         if ev:
-            votes[ev] += 1
+            votes[ev] += n
     if votes[ID] > max(votes[US], votes[PLAIN]):
         return ID
     if votes[US] >= votes[PLAIN] and votes[US] > 0:

@@ -81,15 +81,17 @@ def _sha256(path: Path) -> str:
 
 
 def load_file(path: Path, options: ReadOptions, display: str | None = None,
-              sheets: Iterable[str] | None = None) -> tuple[pd.DataFrame, list[Finding], SourceFile]:
+              sheets: Iterable[str] | None = None, limits: dict[str, int] | None = None
+              ) -> tuple[pd.DataFrame, list[Finding], SourceFile]:
     """Read one file; raise :class:`LoadError` when nothing in it can be read."""
     display = display or str(path)
-    grids = read_grids(path, display)
+    grids = read_grids(path, display, **(limits or {}))
     wanted = set(sheets) if sheets else None
     frames, findings, used, layouts = [], [], [], []
     seen_columns: list[str] = []
     for sheet in grids:
         findings += [Finding("file_note", n, display, sheet.name or None, severity="info") for n in sheet.notes]
+        findings += sheet.findings  # row-level: hidden rows, formulas without a stored value ...
         if wanted is not None and sheet.name not in wanted:
             continue
         if not any(any(str(c).strip() for c in r) for r in sheet.rows):
@@ -136,6 +138,7 @@ def load(
     sheets: Iterable[str] | None = None,
     errors: str = "auto",
     progress: bool | Callable[[int, int, str], None] = False,
+    limits: dict[str, int] | None = None,
 ) -> pd.DataFrame:
     """Load APBD spreadsheets into one validated line-item table.
 
@@ -160,6 +163,10 @@ def load(
     progress
         ``True`` for a progress line per file on stderr, or a callback
         ``f(done, total, path)``.
+    limits
+        Safety limits for this call, e.g. ``{"max_rows": 10_000_000,
+        "max_inflated_bytes": 8 * 1024**3}`` (also ``max_cell_chars``, ``max_text_bytes``);
+        the defaults are ``efisiensi.read.grid.LIMITS`` (environment ``EFISIENSI_MAX_*``).
 
     Returns
     -------
@@ -177,7 +184,7 @@ def load(
     for k, (path, explicit) in enumerate(files, start=1):
         display = str(path)
         try:
-            table, f, src = load_file(path, options, display, sheets)
+            table, f, src = load_file(path, options, display, sheets, limits)
         except LoadError as err:
             if errors == "raise" or (errors == "auto" and explicit):
                 raise

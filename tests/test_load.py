@@ -163,3 +163,25 @@ def test_load_frame_validates_money_exactly():
                            {"kode_rekening": "5.1.02.04.01.0001", "anggaran": D("0.01")}])
     assert ef.total(items) == D("1000000000000000.00")
     assert str(items["anggaran"].dtype).startswith("decimal128")
+
+
+def test_limits_per_call_and_row_level_findings(tmp_path):
+    path = write_csv(tmp_path / "banyak.csv", [["KODE REKENING", "PAGU"]] + [["5.1.02.04.01.0001", "1"]] * 20)
+    with pytest.raises(LoadError, match="melebihi batas"):
+        ef.load(path, limits={"max_rows": 10})
+    assert len(ef.load(path)) == 20
+    with pytest.raises(TypeError):
+        ef.load(path, limits={"max_bananas": 1})
+
+
+def test_formula_without_value_is_a_row_finding(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["KODE REKENING", "PAGU"])
+    ws.append(["5.1.02.04.01.0001", 100])
+    ws.append(["5.1.02.04.01.0003", "=B2*2"])  # openpyxl stores no computed value
+    wb.save(tmp_path / "rumus.xlsx")
+    df = ef.load(tmp_path / "rumus.xlsx")
+    f = ef.findings(df)
+    assert 3 in f.loc[f["code"] == "unreadable_amount", "row"].tolist()
+    assert "formula_without_value" in set(f["code"]) and ef.total(df) == 100

@@ -185,3 +185,10 @@ def test_formula_without_value_is_a_row_finding(tmp_path):
     f = ef.findings(df)
     assert 3 in f.loc[f["code"] == "unreadable_amount", "row"].tolist()
     assert "formula_without_value" in set(f["code"]) and ef.total(df) == 100
+
+
+def test_two_amount_columns_with_one_name_are_said(tmp_path):
+    path = write_csv(tmp_path / "dua-pagu.csv", [["KODE REKENING", "PAGU", "PAGU"], ["5.1.02.04.01.0001", "10", "99"]])
+    df = ef.load(path)
+    assert ef.total(df) == D(10)
+    assert ef.findings(df)["code"].tolist() == ["duplicate_column"]

@@ -80,6 +80,10 @@ class TabularReader:
             if m is None:
                 continue
             if m.startswith("$"):
+                if normalize_header(cell) in names.values():
+                    findings.append(Finding("duplicate_column", f"kolom '{cell}' muncul dua kali; yang pertama "
+                                            "dipakai", sheet.file, sheet.name, sheet.row_numbers[hidx]))
+                    continue
                 roles[j], names[j] = m, normalize_header(cell)
             elif m in mapped:
                 findings.append(Finding("duplicate_column", f"kolom '{cell}' muncul dua kali; yang pertama dipakai",

@@ -142,7 +142,8 @@ def _bulk_rows(records: list[str], delim: str) -> list[list[str]] | None:
     """All records parsed by one csv.reader pass, or None when its record boundaries
     would not match :func:`_records` (odd quoting): then every record goes one by one."""
     try:
-        rows = list(csv.reader(io.StringIO("\n".join(records)), delimiter=delim, quotechar='"'))
+        # the records themselves are the reader's lines: no joined copy of the whole text
+        rows = list(csv.reader(records, delimiter=delim, quotechar='"'))
     except csv.Error:
         return None
     return rows if len(rows) == len(records) else None

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 #: The dtype of every amount column: rupiah exact to the sen.
 MONEY_TYPE = pa.decimal128(20, 2)
@@ -33,8 +34,6 @@ def money_sum(series: pd.Series) -> Decimal:
     """
     if len(series) == 0:
         return Decimal("0.00")
-    arr = pa.array(series.array) if not isinstance(series.array, pd.arrays.ArrowExtensionArray) else series.array._pa_array
-    import pyarrow.compute as pc
-
-    total = pc.sum(arr.cast(pa.decimal128(38, 2))).as_py()
+    # widen to 38 digits so that a national total cannot overflow the column's 20
+    total = pc.sum(pa.array(series.array).cast(pa.decimal128(38, 2))).as_py()
     return Decimal("0.00") if total is None else total.quantize(SEN)

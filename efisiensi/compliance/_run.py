@@ -22,9 +22,9 @@ from ._result import RESULT_COLUMNS, Audit
 Source = str | Path | pd.DataFrame | Iterable[str | Path]
 
 
-def _as_table(source: Source, stage: str, load_kwargs: dict) -> pd.DataFrame:
+def _as_table(source: Source, load_kwargs: dict) -> pd.DataFrame:
     if isinstance(source, pd.DataFrame):
-        if "attrs" in dir(source) and "sources" in source.attrs:
+        if "sources" in source.attrs:  # loaded by efisiensi: already validated
             return source
         table = validate(conform(source))
         table.attrs.update(findings=[], sources=[])
@@ -110,13 +110,12 @@ def audit(
                                client=client, run_dir=run_dir)
     pol = load_policy(policy)
     kw = {"columns": columns, "unit": unit, "progress": progress}
-    base_tab = _as_table(baseline, "baseline", kw)
-    rev_tab = _as_table(revised, "revised", kw) if revised is not None else None
+    base_tab = _as_table(baseline, kw)
+    rev_tab = _as_table(revised, kw) if revised is not None else None
     pack = rules or pol.rules
     cat_kw = {"extra_rules": extra_rules, "pins": pins}
 
     stages: dict[str, pd.DataFrame] = {}
-    read_totals: dict[str, pd.DataFrame] = {}
     if rev_tab is None:
         has_before = base_tab["anggaran_sebelum"].notna()
         if has_before.any() and not has_before.all():
@@ -136,8 +135,6 @@ def audit(
         base_files, rev_files = _files(base_tab), _files(rev_tab)
     categories = [c for c in stages["baseline"].columns if c in CATEGORY_IDS or
                   (stages["baseline"][c].dtype == bool and c not in base_tab.columns)]
-    for stage, t in stages.items():
-        read_totals[stage] = t
 
     summary = _summary(pol, stages)
     by_agency = _by_agency(pol, stages)

@@ -25,6 +25,12 @@ def check_output(path: Path, inputs: Iterable[str | Path] = ()) -> None:
             continue
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def atomic_write_bytes(path: Path, data: bytes, inputs: Iterable[str | Path] = ()) -> None:
     """Write to a temporary file beside ``path`` and move it into place."""
     check_output(path, inputs)
@@ -33,6 +39,8 @@ def atomic_write_bytes(path: Path, data: bytes, inputs: Iterable[str | Path] = (
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+        # mkstemp makes the file private (0600); a report is for sharing: honour the umask
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -141,3 +141,12 @@ def test_summary_money_stays_decimal(buru):
     assert isinstance(buru.summary["shortfall"].iloc[0], Decimal)
     assert str(buru.summary["baseline"].dtype).startswith("decimal128")
     assert isinstance(buru.summary, pd.DataFrame)
+
+
+def test_report_file_mode_follows_the_umask(buru, tmp_path):
+    old = os.umask(0o022)
+    try:
+        path = buru.to_excel(tmp_path / "bagikan.xlsx")
+    finally:
+        os.umask(old)
+    assert path.stat().st_mode & 0o777 == 0o644

@@ -192,3 +192,11 @@ def test_two_amount_columns_with_one_name_are_said(tmp_path):
     df = ef.load(path)
     assert ef.total(df) == D(10)
     assert ef.findings(df)["code"].tolist() == ["duplicate_column"]
+
+
+def test_wp_sipd_style_efficiency_table(tmp_path):
+    # wp-sipd per account: Total Sebelum = murni, Total = after; "Efisiensi" is the cut, not a stage
+    rows = [["Kode Rekening", "Nama Rekening", "Total Sebelum", "Total", "Efisiensi", "Selisih", "Realisasi"],
+            ["5.1.02.04.01.0001", "Belanja Perjalanan Dinas Biasa", "1.000.000", "600.000", "400.000", "400.000", "0"]]
+    df = ef.load(write_csv(tmp_path / "wpsipd.csv", rows))
+    assert (df["anggaran_sebelum"].iloc[0], df["anggaran"].iloc[0]) == (D(1_000_000), D(600_000))

@@ -75,10 +75,11 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 AMOUNT_ROLES: dict[str, tuple[str, ...]] = {
     "before": ("sebelum", "sebelum perubahan", "total harga murni", "rincian murni", "pagu murni",
                "anggaran murni", "pagu sebelum", "murni", "jumlah sebelum", "pagu awal", "semula",
-               "anggaran sebelum", "apbd murni", "pagu"),
+               "anggaran sebelum", "apbd murni", "total sebelum", "nilai sebelum", "pagu"),
     "after": ("sesudah", "setelah perubahan", "sesudah perubahan", "total harga", "hasil pembahasan",
               "pagu sesudah", "anggaran perubahan", "perubahan", "jumlah sesudah", "menjadi",
-              "anggaran sesudah", "apbd perubahan", "pagu efisiensi", "pagu setelah efisiensi"),
+              "anggaran sesudah", "apbd perubahan", "pagu setelah efisiensi",
+              "total sesudah", "nilai sesudah", "jumlah setelah", "setelah"),
     "single": ("pagu", "jumlah", "jumah", "anggaran", "nilai", "total", "jumlah rp", "anggaran rp",
                "nilai rp", "jumlah anggaran", "pagu anggaran", "pagu indikatif", "rincian"),
 }

@@ -205,16 +205,27 @@ def load(
 
 
 def _progress_callback(progress):
+    """The per-file callback: the user's own, or a line on stderr.
+
+    On a terminal or in Jupyter the line is rewritten in place (one line for the whole
+    run); in a log file each file gets its own line.
+    """
     if callable(progress):
         return progress
-    if progress:
-        import sys
+    if not progress:
+        return None
+    import sys
 
-        def show(done: int, total: int, path: str) -> None:
-            print(f"[{done}/{total}] {path}", file=sys.stderr)
+    in_place = sys.stderr.isatty() or "ipykernel" in sys.modules
 
-        return show
-    return None
+    def show(done: int, total: int, path: str) -> None:
+        text = f"[{done}/{total}] {Path(path).name}"
+        if in_place:
+            print(f"\r{text:<80}", end="\n" if done == total else "", file=sys.stderr, flush=True)
+        else:
+            print(text, file=sys.stderr)
+
+    return show
 
 
 def findings_frame(items: Iterable[Finding]) -> pd.DataFrame:

@@ -303,3 +303,19 @@ def test_real_buru_travel_and_explanations():
         named = flagged.str.extract(rf"(?:^|; ){cat}: ([\w-]+)")[0]
         assert named.notna().all(), cat
         assert set(named) <= rule_ids, cat
+
+
+def test_kegiatan_words_do_not_label_lines_that_have_a_sub_kegiatan():
+    # travel of the leader-documentation team: publikasi through its own sub kegiatan, not
+    # seremonial through the kegiatan that also holds Fasilitasi Keprotokolan
+    items = pd.DataFrame({
+        "kode_rekening": ["5.1.02.04.01.0003", "5.1.02.04.01.0003"],
+        "nama_rekening": ["Belanja Perjalanan Dinas Dalam Kota"] * 2,
+        "nama_kegiatan": ["Pelaksanaan Protokol dan Komunikasi Pimpinan"] * 2,
+        "nama_sub_kegiatan": ["Pendokumentasian Tugas Pimpinan", ""],
+        "uraian": ["Biaya Transportasi Kecamatan Waelata (PP)"] * 2,
+    })
+    out = categorize(items)
+    assert out.loc[0, ["perjalanan_dinas", "publikasi", "seremonial"]].tolist() == [True, True, False]
+    assert out.loc[1, "seremonial"]  # no sub kegiatan: the kegiatan is the finest activity
+    assert out["nama_kegiatan"].tolist() == items["nama_kegiatan"].tolist()  # input columns untouched

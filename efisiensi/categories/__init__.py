@@ -147,7 +147,7 @@ def categorize(items: pd.DataFrame, rules: PackSource = "inpres-1-2025", *,
     """
     pack = load_pack(rules, extra_rules)
     cats = [c.id for c in pack.categories]  # CATEGORY_IDS first, then user categories
-    d = distinct(items)
+    d = distinct(_finest_activity(items))
     flags, alasan = Engine(pack, d).run()
     out = items.copy()
     new = {c: flags[c][d.row_combo] for c in cats}
@@ -157,6 +157,22 @@ def categorize(items: pd.DataFrame, rules: PackSource = "inpres-1-2025", *,
     if pins is not None:
         _apply_pins(out, pins, pin_key, cats)
     return out
+
+
+def _finest_activity(items: pd.DataFrame) -> pd.DataFrame:
+    """The kegiatan name counts as context only where a line has no sub kegiatan.
+
+    A kegiatan groups several sub kegiatan ("Pelaksanaan Protokol dan Komunikasi Pimpinan"
+    holds Keprotokolan, Komunikasi Pimpinan and Pendokumentasian Tugas Pimpinan): its words
+    describe the group, not the line's own activity. Old-chart files and kegiatan-level tables
+    have no sub kegiatan, and there the kegiatan is the finest activity.
+    """
+    if "nama_kegiatan" not in items or "nama_sub_kegiatan" not in items:
+        return items
+    has_sub = items["nama_sub_kegiatan"].fillna("").astype(str).str.strip() != ""
+    if not has_sub.any():
+        return items
+    return items.assign(nama_kegiatan=items["nama_kegiatan"].where(~has_sub, ""))
 
 
 def list_rules(rules: PackSource = "inpres-1-2025", *,

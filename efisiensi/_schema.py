@@ -166,7 +166,3 @@ def validate(frame: pd.DataFrame) -> pd.DataFrame:
     if _SCHEMA is None:
         _SCHEMA = _schema()
     return _SCHEMA.validate(frame)
-
-
-def empty_findings() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series([], dtype=object) for c in FINDING_COLUMNS})

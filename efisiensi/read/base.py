@@ -37,8 +37,8 @@ class ReadResult:
     ``frame`` holds any subset of the canonical columns (see ``efisiensi._schema``),
     at least ``sumber_baris`` and ``anggaran``; the loader fills provenance and
     conforms the dtypes. ``findings`` are things noticed (unreadable rows, subtotal
-    mismatches ...). ``stated_totals`` lists totals the source states, as
-    (row, label, stated, computed) for the audit trail.
+    mismatches ...). ``meta`` carries what the reader wants the loader to know (the
+    ``layout`` name, totals the source states ...).
     """
 
     frame: pd.DataFrame

@@ -170,8 +170,3 @@ def split_code_and_name(text: object) -> tuple[str | None, str]:
     if not m or normalize_code(m.group(1)) is None:
         return None, s
     return m.group(1).strip(), m.group(2).strip()
-
-
-def code_level(code: str) -> int:
-    """Number of segments of a normalised code (1 = akun … 6 = sub rincian objek)."""
-    return code.count(".") + 1

@@ -13,11 +13,7 @@ if TYPE_CHECKING:
 def plot_audit(audit: Audit, lang: str = "id"):
     """Two panels: per target, baseline vs revised (billion rupiah); per SKPD, the travel
     change in % against the cut target. Returns the matplotlib Figure."""
-    import matplotlib
-
-    if matplotlib.get_backend().lower() not in ("module://matplotlib_inline.backend_inline", "agg") and \
-            not matplotlib.is_interactive():
-        matplotlib.use("Agg")
+    # the user's backend is left alone: matplotlib already falls back to Agg without a display
     import matplotlib.pyplot as plt
 
     s = audit.summary

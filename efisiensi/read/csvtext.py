@@ -13,7 +13,7 @@ import io
 import re
 
 from .._errors import LoadError
-from .sheet import LIMITS, raise_hint
+from .sheet import LIMITS, Limits, raise_hint
 
 
 def _latin1_fallback(err: UnicodeDecodeError) -> tuple[str, int]:
@@ -167,21 +167,86 @@ def _split_record(rec: str, counts: dict[str, int], main: str, modal: int, notes
     return fields, delim
 
 
+def _limit_error(what: str, attr: str, value: int, unit: str, row: int | None = None) -> LoadError:
+    return LoadError(f"{what}, melebihi batas {value:,} {unit} ({raise_hint(attr)})", row=row)
+
+
+def _cell_error(longest: int, cap: int, row: int) -> LoadError:
+    return LoadError(f"sebuah sel berisi {longest:,} karakter, melebihi batas {cap:,} "
+                     f"({raise_hint('max_cell_chars')})", row=row)
+
+
+def _check_records(records: list[str], limits: Limits, cap: int) -> None:
+    """Fields per record and characters per record, before any record is split: a record of
+    millions of fields (``a;a;a;…``) is refused in one pass over its text."""
+    bound = min(limits.max_line_chars, limits.max_fields)
+    if max(map(len, records), default=0) <= bound:
+        return  # no record can hold more fields than characters
+    for k, rec in enumerate(records, start=1):
+        if len(rec) <= bound:
+            continue
+        bare = _outside_quotes(rec)
+        n = max(bare.count(d) for d in _SEPARATORS) + 1
+        if n > limits.max_fields:
+            raise _limit_error(f"baris berisi {n:,} kolom", "max_fields", limits.max_fields, "kolom", k)
+        if len(rec) > limits.max_line_chars:
+            delim = max(_SEPARATORS, key=bare.count)
+            longest = max(map(len, _split(rec, delim)), default=0)
+            if longest > cap:  # one huge cell makes the line long: name that limit
+                raise _cell_error(longest, cap, k)
+            raise _limit_error(f"baris berisi {len(rec):,} karakter", "max_line_chars",
+                               limits.max_line_chars, "karakter", k)
+
+
+#: the header row is looked for among the first records, as the table readers do
+_HEADER_SCAN = 40
+
+
+def _wider_than_header(rows: list[list[str]]) -> list[tuple[int, int, int]]:
+    """(record number, fields, header's fields) of records with a non-empty field beyond the
+    header's last column name. The header is the first record that names the most known
+    columns; without one, the width most records have stands in for it."""
+    from .headers import header_score
+
+    best, start, width = (0, False), 0, 0
+    for i, row in enumerate(rows[:_HEADER_SCAN]):
+        score = header_score(row)
+        if score[1] and score[0] >= 2 and score[0] > best[0]:
+            best, start = score, i + 1
+            width = max((j + 1 for j, c in enumerate(row) if c.strip()), default=0)
+    if not width:
+        widths: dict[int, int] = {}
+        for row in rows:
+            if any(c.strip() for c in row):
+                widths[len(row)] = widths.get(len(row), 0) + 1
+        width = max(widths, key=lambda w: (widths[w], w)) if widths else 0
+        start = 0
+    if width < 2:
+        return []
+    return [(k, len(row), width) for k, row in enumerate(rows[start:], start=start + 1)
+            if len(row) > width and any(c.strip() for c in row[width:])]
+
+
 def parse_csv_text(text: str, max_cell_chars: int | None = None,
-                   wide: list[tuple[int, int, int]] | None = None) -> tuple[list[list[object]], list[str]]:
+                   wide: list[tuple[int, int, int]] | None = None, limits: Limits | None = None
+                   ) -> tuple[list[list[object]], list[str]]:
     """Parse CSV text with per-record separator choice; returns rows and notes.
 
     >>> parse_csv_text("Judul,Penjabaran APBD,,,;;;;\\nKode;Uraian;Jumlah\\n5.2;Jasa, Ahli;675.000,00\\n")[0]
     [['Judul', 'Penjabaran APBD', '', '', ''], ['Kode', 'Uraian', 'Jumlah'], ['5.2', 'Jasa, Ahli', '675.000,00']]
 
-    A field longer than ``max_cell_chars`` raises :class:`LoadError` with its record number.
-    Records with more non-empty fields than the usual count are appended to ``wide`` as
-    (record number, fields, usual).
+    A field longer than ``max_cell_chars``, a record with more fields than ``limits.max_fields``
+    or more characters than ``limits.max_line_chars``, and a text of more than
+    ``limits.max_cells`` fields raise :class:`LoadError` with the record number.
+    Records with more non-empty fields than the header's are appended to ``wide`` as
+    (record number, fields, header's fields).
     """
-    cap = LIMITS.max_cell_chars if max_cell_chars is None else max_cell_chars
+    limits = limits or LIMITS
+    cap = limits.max_cell_chars if max_cell_chars is None else max_cell_chars
     if cap > csv.field_size_limit():
         csv.field_size_limit(min(cap, 2**31 - 1))
     records = _records(text)
+    _check_records(records, limits, cap)
     notes: list[str] = []
     # main separator and usual width from (at most) 5,000 records spread over the file:
     # every record of a real penjabaran file, a fair sample of a million-row export
@@ -198,6 +263,9 @@ def parse_csv_text(text: str, max_cell_chars: int | None = None,
         if counts[main]:
             widths[counts[main] + 1] = widths.get(counts[main] + 1, 0) + 1
     modal = max(widths, key=lambda k: (widths[k], k)) if widths else 1
+    cells = text.count(main) + len(records)
+    if cells > limits.max_cells:
+        raise _limit_error(f"berkas berisi sekitar {cells:,} sel", "max_cells", limits.max_cells, "sel")
     bulk = _bulk_rows(records, main)
     others = [d for d in _SEPARATORS if d != main]
     used = set()
@@ -210,15 +278,12 @@ def parse_csv_text(text: str, max_cell_chars: int | None = None,
         else:
             fields, delim = _split_record(rec, _counts(rec), main, modal, notes)
         if len(rec) > cap and max(map(len, fields), default=0) > cap:
-            longest = max(map(len, fields))
-            raise LoadError(f"sebuah sel berisi {longest:,} karakter, melebihi batas {cap:,} "
-                            f"({raise_hint('max_cell_chars')})", row=k)
+            raise _cell_error(max(map(len, fields)), cap, k)
         if any(f for f in fields if f.strip()):
             used.add(delim)
-            if wide is not None and delim == main and len(fields) > modal > 1 \
-                    and any(f.strip() for f in fields[modal:]):
-                wide.append((k, len(fields), modal))
         rows.append(fields)
+    if wide is not None:
+        wide += _wider_than_header(rows)
     if len(used) > 1:
         notes.append("pemisah kolom bercampur: " + " dan ".join(sorted(repr(u) for u in used)))
     return rows, sorted(set(notes))

@@ -14,12 +14,12 @@ from .._errors import Finding, LoadError
 from .csvtext import decode_text, parse_csv_text
 from .sheet import LIMITS, MAX_INFLATED_BYTES, MAX_ROWS, Limits, Sheet, raise_hint
 from .xlsx_guard import (
-    PartScan,
+    ArchiveScan,
     apply_scan,
     is_encrypted_ole,
+    refuse_limit,
     rows_text,
     scan_archive,
-    sheet_parts,
 )
 
 __all__ = ["LIMITS", "MAX_INFLATED_BYTES", "MAX_ROWS", "Limits", "SPREADSHEET_SUFFIXES", "Sheet",
@@ -39,21 +39,20 @@ def _sniff_kind(path: Path, head: bytes) -> str:
     return "text"
 
 
-def read_spreadsheet(path: Path, display: str, *, max_inflated: int | None = None,
-                     max_rows: int | None = None, **_ignored) -> list[Sheet]:
+def read_spreadsheet(path: Path, display: str, limits: Limits | None = None) -> list[Sheet]:
     """Read every sheet of a workbook with python-calamine, after checking the archive."""
     from python_calamine import CalamineWorkbook
 
-    max_inflated = LIMITS.max_inflated_bytes if max_inflated is None else max_inflated
-    max_rows = LIMITS.max_rows if max_rows is None else max_rows
+    limits = limits or LIMITS
+    max_rows = limits.max_rows
     with open(path, "rb") as fh:
         head = fh.read(8)
     kind = _sniff_kind(path, head)
-    scans: dict[str, PartScan] = {}
+    scan = ArchiveScan()
     if kind == "pdf":
         raise LoadError("berkas ini PDF, bukan lembar kerja; ekspor dulu ke Excel atau CSV", file=display)
     if kind == "zip":
-        scans = scan_archive(path, display, max_inflated)
+        scan = scan_archive(path, display, limits)
     elif kind == "ole":
         if is_encrypted_ole(path):
             raise LoadError("berkas terenkripsi (dilindungi kata sandi); buka di Excel dan simpan "
@@ -69,10 +68,7 @@ def read_spreadsheet(path: Path, display: str, *, max_inflated: int | None = Non
             wb = CalamineWorkbook.from_path(str(path))
     except Exception as err:  # noqa: BLE001 - any reader failure is one clear line
         raise LoadError(_reader_error(err), file=display) from None
-    part_names = sheet_parts(path) if any(s.formulas or s.errors or s.hidden_rows or s.hidden_cols
-                                           or s.formulas_with_value
-                                           for s in scans.values()) else {}
-    by_sheet = {part_names[p]: s for p, s in scans.items() if p in part_names}
+    by_sheet = scan.sheets
     sheets = []
     meta = {m.name: m for m in getattr(wb, "sheets_metadata", [])}
     for name in wb.sheet_names:
@@ -83,6 +79,8 @@ def read_spreadsheet(path: Path, display: str, *, max_inflated: int | None = Non
         if len(rows) > max_rows:
             raise LoadError(f"sheet berisi {len(rows):,} baris, melebihi batas {max_rows:,} "
                             f"({raise_hint('max_rows')})", file=display, sheet=name)
+        if sum(map(len, rows)) > limits.max_cells:  # a format the archive scan cannot see (.xls)
+            raise refuse_limit("lembar kerja terlalu besar", "max_cells", limits.max_cells, "sel", display, name)
         m = meta.get(name)
         # SheetVisibleEnum.Hidden / VeryHidden; str() of each contains "SheetVisibleEnum"
         hidden = m is not None and str(getattr(m, "visible", "Visible")).rsplit(".", 1)[-1] != "Visible"
@@ -106,11 +104,9 @@ def _reader_error(err: Exception, what: str = "lembar kerja tidak dapat dibaca")
 # ---------------------------------------------------------------- CSV / text
 
 
-def read_text_table(path: Path, display: str, *, max_rows: int | None = None,
-                    max_text_bytes: int | None = None, max_cell_chars: int | None = None,
-                    **_ignored) -> list[Sheet]:
-    max_rows = LIMITS.max_rows if max_rows is None else max_rows
-    max_text_bytes = LIMITS.max_text_bytes if max_text_bytes is None else max_text_bytes
+def read_text_table(path: Path, display: str, limits: Limits | None = None) -> list[Sheet]:
+    limits = limits or LIMITS
+    max_rows, max_text_bytes = limits.max_rows, limits.max_text_bytes
     size = path.stat().st_size
     if size > max_text_bytes:
         raise LoadError(f"berkas teks berukuran {size / 1024**2:,.0f} MiB, melebihi batas "
@@ -128,16 +124,21 @@ def read_text_table(path: Path, display: str, *, max_rows: int | None = None,
         raise LoadError("berkas kosong", file=display)
     if "\x00" in text:
         raise LoadError("berkas berisi data biner, bukan teks CSV", file=display)
+    lines = text.count("\n") or text.count("\r")
+    if lines > max_rows:  # before splitting: a file of empty lines would make millions of records
+        raise LoadError(f"berkas berisi {lines:,} baris, melebihi batas {max_rows:,} "
+                        f"({raise_hint('max_rows')})", file=display)
     wide: list[tuple[int, int, int]] = []
     try:
-        rows, notes = parse_csv_text(text, max_cell_chars, wide)
+        rows, notes = parse_csv_text(text, limits.max_cell_chars, wide, limits)
     except LoadError as err:
         raise LoadError(err.message, file=display, row=err.row) from None
-    findings = [Finding("too_many_fields", f"baris berisi {n} kolom, lebih banyak dari biasanya ({m}); "
+    del text
+    findings = [Finding("too_many_fields", f"baris berisi {n} kolom, lebih banyak dari judul kolomnya ({m}); "
                         "mungkin angka seperti 1,234,567.00 tanpa tanda kutip memecah kolom",
                         display, None, k, "warning", {"fields": n, "usual": m}) for k, n, m in wide]
     if wide:
-        notes.append(f"{len(wide):,} baris berisi lebih banyak kolom dari biasanya (baris "
+        notes.append(f"{len(wide):,} baris berisi lebih banyak kolom dari judul kolomnya (baris "
                      f"{rows_text([k for k, _, _ in wide])}); periksa pemisah dan tanda kutip")
     if len(rows) > max_rows:
         raise LoadError(f"berkas berisi {len(rows):,} baris, melebihi batas {max_rows:,} "
@@ -150,15 +151,21 @@ def read_text_table(path: Path, display: str, *, max_rows: int | None = None,
 def read_grids(path: Path, display: str | None = None, **limits) -> list[Sheet]:
     """Read a file into sheets of raw cells; raise :class:`LoadError` when it cannot be.
 
-    ``limits`` override :data:`LIMITS` for this call: ``max_inflated_bytes`` (or
-    ``max_inflated``), ``max_rows``, ``max_cell_chars``, ``max_text_bytes``.
+    ``limits`` override :data:`LIMITS` for this call (any field of :class:`Limits`;
+    ``max_inflated`` is an alias of ``max_inflated_bytes``). Running out of memory anyway
+    is a :class:`LoadError` naming the limits, never a ``MemoryError``.
     """
     display = display or str(path)
-    if "max_inflated_bytes" in limits:  # the name LIMITS and the messages use
-        limits["max_inflated"] = limits.pop("max_inflated_bytes")
-    unknown = set(limits) - {"max_inflated", "max_rows", "max_cell_chars", "max_text_bytes"}
-    if unknown:
-        raise TypeError(f"unknown limit(s): {', '.join(sorted(unknown))}")
+    lim = LIMITS.with_overrides(limits)
+    try:
+        return _read_grids(path, display, lim)
+    except MemoryError:
+        raise LoadError("memori tidak cukup untuk membaca berkas ini; turunkan batas max_cells atau "
+                        f"max_text_bytes ({raise_hint('max_cells')}) atau pakai mesin bermemori lebih besar",
+                        file=display) from None
+
+
+def _read_grids(path: Path, display: str, limits: Limits) -> list[Sheet]:
     if not path.exists():
         raise LoadError("berkas tidak ditemukan", file=display)
     if path.is_dir():
@@ -167,12 +174,12 @@ def read_grids(path: Path, display: str | None = None, **limits) -> list[Sheet]:
         raise LoadError("berkas kosong (0 byte)", file=display)
     suffix = path.suffix.lower()
     if suffix in SPREADSHEET_SUFFIXES:
-        return read_spreadsheet(path, display, **limits)
+        return read_spreadsheet(path, display, limits)
     if suffix in TEXT_SUFFIXES:
-        return read_text_table(path, display, **limits)
+        return read_text_table(path, display, limits)
     with open(path, "rb") as fh:
         head = fh.read(8)
     if _sniff_kind(path, head) in ("zip", "ole"):
-        return read_spreadsheet(path, display, **limits)
+        return read_spreadsheet(path, display, limits)
     raise LoadError(f"jenis berkas {suffix or '(tanpa akhiran)'} tidak dikenal; "
                     "gunakan .xlsx, .xls, .ods atau .csv", file=display)

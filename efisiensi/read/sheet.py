@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 
 from .._errors import Finding
 
@@ -17,15 +17,27 @@ MAX_CELL_CHARS = 1_000_000
 MAX_TEXT_BYTES = 1024**3
 #: Refuse a workbook archive with more parts than this.
 MAX_ZIP_ENTRIES = 20_000
+#: Refuse a workbook with more shared strings than this (each one is held in memory).
+MAX_SHARED_STRINGS = 10_000_000
+#: Refuse a workbook whose shared-strings part inflates beyond this many bytes.
+MAX_SHARED_STRINGS_BYTES = 512 * 1024**2
+#: Refuse a file that makes more cells than this (the sheets' rectangles as read, or CSV fields).
+MAX_CELLS = 50_000_000
+#: Refuse a CSV record with more fields than this (Excel itself stops at 16,384 columns).
+MAX_FIELDS = 16_384
+#: Refuse a CSV record (one line, or one quoted multi-line record) longer than this.
+MAX_LINE_CHARS = 10_000_000
 
 _ENV = "EFISIENSI_"
 
 
 @dataclass
 class Limits:
-    """Safety limits of the readers; change them on :data:`LIMITS` or with environment
-    variables ``EFISIENSI_MAX_INFLATED_BYTES``, ``EFISIENSI_MAX_ROWS``,
-    ``EFISIENSI_MAX_CELL_CHARS``, ``EFISIENSI_MAX_TEXT_BYTES`` (read at import).
+    """Safety limits of the readers: a budget for what one file may make in memory.
+
+    Change them on :data:`LIMITS`, per call with ``load(..., limits={...})``, or with
+    environment variables ``EFISIENSI_<NAME>`` (``EFISIENSI_MAX_CELLS`` ...; read at import).
+    Each is checked while inflating or parsing, before the memory is spent.
 
     >>> Limits.from_env({"EFISIENSI_MAX_ROWS": "10"}).max_rows
     10
@@ -35,6 +47,11 @@ class Limits:
     max_rows: int = MAX_ROWS
     max_cell_chars: int = MAX_CELL_CHARS
     max_text_bytes: int = MAX_TEXT_BYTES
+    max_shared_strings: int = MAX_SHARED_STRINGS
+    max_shared_strings_bytes: int = MAX_SHARED_STRINGS_BYTES
+    max_cells: int = MAX_CELLS
+    max_fields: int = MAX_FIELDS
+    max_line_chars: int = MAX_LINE_CHARS
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Limits:
@@ -50,13 +67,27 @@ class Limits:
         return out
 
 
+    def with_overrides(self, overrides: dict[str, int]) -> Limits:
+        """A copy with some limits replaced (``max_inflated`` is an alias of
+        ``max_inflated_bytes``); an unknown name raises ``TypeError``."""
+        overrides = dict(overrides)
+        if "max_inflated" in overrides:
+            overrides["max_inflated_bytes"] = overrides.pop("max_inflated")
+        known = {f.name for f in fields(self)}
+        unknown = set(overrides) - known
+        if unknown:
+            raise TypeError(f"unknown limit(s): {', '.join(sorted(unknown))}; known: {', '.join(sorted(known))}")
+        return replace(self, **{k: v for k, v in overrides.items() if v is not None})
+
+
 #: The limits in force; ``efisiensi.read.grid.LIMITS.max_rows = 10_000_000`` raises one.
 LIMITS = Limits.from_env()
 
-_RAISE_HINT = "naikkan dengan {env} atau efisiensi.read.grid.LIMITS.{attr}"
+_RAISE_HINT = "naikkan dengan {env} atau load(..., limits={{'{attr}': ...}})"
 
 
 def raise_hint(attr: str) -> str:
+    """How to raise a limit, for the end of a one-line message."""
     return _RAISE_HINT.format(env=_ENV + attr.upper(), attr=attr)
 
 

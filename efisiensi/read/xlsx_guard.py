@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .._errors import Finding, LoadError
-from .sheet import MAX_ZIP_ENTRIES, Sheet, raise_hint
+from .sheet import MAX_ZIP_ENTRIES, Limits, Sheet, raise_hint
 
 # ------------------------------------------------------------ xlsx: the archive
 
@@ -139,24 +139,156 @@ def _inflate(fh, info: zipfile.ZipInfo, display: str, budget: int, sink) -> int:
     return out_n
 
 
-def scan_archive(path: Path, display: str, max_inflated: int) -> dict[str, PartScan]:
+_MEDIA = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".emf", ".wmf", ".svg", ".jfif")
+_SI = (b"<si>", b"<si ", b"<si/", b":si>", b":si ", b":si/")
+_ROWS = (b"<row", b":row ")
+_CELLS = (b"<c ", b"<c>", b":c ", b":c>")
+_COL2 = re.compile(rb""" r=["']([A-Z]{2,3})\d""")
+_LAST_ROW = re.compile(rb"""<(?:\w+:)?row\b[^>]*?\br\s*=\s*["'](\d+)["']""")
+_WORKBOOK, _WORKBOOK_RELS, _SST = "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/sharedstrings.xml"
+
+
+def refuse_limit(what: str, attr: str, value: int, unit: str, display: str, sheet: str | None = None,
+                 row: int | None = None) -> LoadError:
+    """The one-line error of a memory limit: what, the limit, and how to raise it."""
+    return LoadError(f"{what}, melebihi batas {value:,} {unit} ({raise_hint(attr)})", file=display,
+                     sheet=sheet, row=row)
+
+
+@dataclass
+class _Extent:
+    """What a sheet part will make in memory: rows, the widest column, cells."""
+
+    max_row: int = 0
+    rows: int = 0
+    max_col: int = 0
+    cells: int = 0
+
+    def feed(self, piece: bytes) -> None:
+        self.rows += sum(piece.count(t) for t in _ROWS)
+        self.cells += sum(piece.count(t) for t in _CELLS)
+        cut = max(piece.rfind(b"<row"), piece.rfind(b":row "))
+        if cut >= 0:
+            for m in _LAST_ROW.finditer(piece, max(0, cut - 16)):
+                self.max_row = max(self.max_row, int(m.group(1)))
+        if b' r="' in piece or b" r='" in piece:
+            if (two := _COL2.findall(piece)):
+                self.max_col = max(self.max_col, max(_col_index(c) for c in two))
+            elif self.max_col < 26:
+                for k in range(26, self.max_col, -1):  # the widest one-letter column, cheaply
+                    letter = bytes([64 + k])
+                    if b' r="' + letter in piece or b" r='" + letter in piece:
+                        self.max_col = k
+                        break
+
+    @property
+    def area(self) -> int:
+        """The rectangle the reader builds from A1 (or the cell count when cells carry no
+        reference)."""
+        return max(max(self.max_row, self.rows) * max(self.max_col, 1 if self.cells else 0), self.cells)
+
+
+def _piece_end(buf: bytearray) -> int:
+    """Where the buffered sheet XML can be cut: after the last complete row, or after the
+    last complete cell when a row runs on for megabytes (0: keep buffering)."""
+    for tag in (b"</row>", b":row>"):
+        if (k := buf.rfind(tag)) >= 0:
+            return k + len(tag)
+    if len(buf) > 16 * 1024**2:
+        for tag in (b"</c>", b":c>"):
+            if (k := buf.rfind(tag)) >= 0:
+                return k + len(tag)
+    return 0
+
+
+@dataclass
+class ArchiveScan:
+    """Per sheet *name*: what the scan found; ``parts`` maps each sheet part to its name."""
+
+    sheets: dict[str, PartScan] = field(default_factory=dict)
+    parts: dict[str, str] = field(default_factory=dict)
+
+
+def _check_members(infos: list[zipfile.ZipInfo], display: str) -> None:
+    if len(infos) > MAX_ZIP_ENTRIES:
+        raise LoadError(f"arsip berisi {len(infos):,} bagian; bukan lembar kerja yang wajar", file=display)
+    seen: set[str] = set()
+    for info in infos:
+        key = info.filename.replace("\\", "/").lower()  # readers look names up case-insensitively
+        if key in seen:
+            raise LoadError(f"arsip berisi bagian {info.filename} dua kali; tidak jelas mana yang dibaca, "
+                            "berkas ditolak", file=display)
+        seen.add(key)
+
+
+def _read_small(fh, info: zipfile.ZipInfo, display: str, budget: int) -> bytes:
+    buf = bytearray()
+
+    def sink(chunk: bytes) -> None:
+        if _DOCTYPE.search(bytes(buf[-16:]) + chunk[:64]) or _DOCTYPE.search(chunk):
+            raise LoadError(f"bagian {info.filename} memuat DTD/ENTITY XML (mis. serangan 'billion "
+                            "laughs'); berkas ditolak", file=display)
+        buf.extend(chunk)
+
+    _inflate(fh, info, display, budget, sink)
+    return bytes(buf)
+
+
+def _sheet_map(fh, by_key: dict[str, zipfile.ZipInfo], display: str, budget: int) -> dict[str, str]:
+    """Sheet part (as stored in the archive) -> sheet name, resolved as the reader resolves
+    the workbook's relationships (a target may point anywhere: ``xl/lain/sheet1.xml``,
+    ``data.dat``)."""
+    import defusedxml.ElementTree as ET  # noqa: N817
+
+    wb_info, rels_info = by_key.get(_WORKBOOK), by_key.get(_WORKBOOK_RELS)
+    if wb_info is None or rels_info is None:
+        return {}
+    small = min(budget, 64 * 1024**2)
+    try:
+        wb = ET.fromstring(_read_small(fh, wb_info, display, small))
+        rels = ET.fromstring(_read_small(fh, rels_info, display, small))
+    except LoadError:
+        raise
+    except Exception:  # noqa: BLE001 - the reader will say what is wrong with the XML
+        return {}
+    targets: dict[str | None, list[str]] = {}
+    for rel in rels:
+        t = rel.get("Target", "")
+        literal = t[1:] if t.startswith("/xl/") else t if t.startswith("xl/") else "xl/" + t
+        normal = os.path.normpath(t.lstrip("/") if t.startswith("/") else "xl/" + t).replace("\\", "/")
+        targets[rel.get("Id")] = [literal, normal]
+    out: dict[str, str] = {}
+    for el in wb.iter():
+        if el.tag.endswith("}sheet") or el.tag == "sheet":
+            rid = next((v for k, v in el.attrib.items() if k.endswith("}id")), None)
+            for cand in targets.get(rid, []):
+                if (info := by_key.get(cand.lower())) is not None:
+                    out[info.filename] = el.get("name", "")
+                    break
+    return out
+
+
+def scan_archive(path: Path, display: str, limits: Limits) -> ArchiveScan:
     """Check a workbook archive before any XML parser sees it; scan the sheet XML.
 
-    Refuses an archive whose declared size exceeds ``max_inflated`` (before inflating
-    anything), a member whose actual size exceeds its declared size, DTDs/entities
-    (billion laughs), encrypted members and corrupt data. Returns, per worksheet
-    part, its hidden rows and its formulas without a stored value.
+    Refuses an archive whose declared size exceeds ``max_inflated_bytes`` (before inflating
+    anything), a member whose actual size exceeds its declared size, a member stored twice,
+    DTDs/entities (billion laughs), encrypted members, corrupt data, and what would exceed the
+    memory limits (shared strings, cells). Scans every sheet part the workbook names, wherever
+    its relationships put it, for hidden rows and formulas without a stored value.
     """
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
         raise LoadError("berkas xlsx rusak atau terpotong (bukan arsip zip yang utuh)", file=display) from None
-    if len(infos) > MAX_ZIP_ENTRIES:
-        raise LoadError(f"arsip berisi {len(infos):,} bagian; bukan lembar kerja yang wajar", file=display)
+    _check_members(infos, display)
+    by_key = {i.filename.lower(): i for i in infos}
     names = [i.filename for i in infos]
-    if not any(n.startswith("xl/") for n in names) and "content.xml" not in names:
+    is_ods = "content.xml" in names and not any(n.startswith("xl/") for n in names)
+    if not is_ods and not any(n.lower().startswith("xl/") for n in names):
         raise LoadError("berkas zip ini bukan lembar kerja Excel/ODS", file=display)
+    max_inflated = limits.max_inflated_bytes
     total = sum(i.file_size for i in infos)
     if total > max_inflated:
         raise LoadError(
@@ -164,63 +296,81 @@ def scan_archive(path: Path, display: str, max_inflated: int) -> dict[str, PartS
             f"{max_inflated / 1024**2:,.0f} MiB ({raise_hint('max_inflated_bytes')})",
             file=display,
         )
-    scans: dict[str, PartScan] = {}
+    if (sst := by_key.get(_SST)) is not None and sst.file_size > limits.max_shared_strings_bytes:
+        raise refuse_limit(f"teks bersama (sharedStrings) berukuran {sst.file_size:,} byte",
+                           "max_shared_strings_bytes", limits.max_shared_strings_bytes, "byte", display)
+    out = ArchiveScan()
     used = 0
+    cells = 0
     with open(path, "rb") as fh:
+        out.parts = {} if is_ods else _sheet_map(fh, by_key, display, max_inflated)
         for info in infos:
             name = info.filename
-            if info.is_dir() or not name.lower().endswith((".xml", ".rels", ".bin")):
-                continue  # media and the like: calamine never reads them
-            is_sheet = name.startswith("xl/worksheets/") and name.endswith(".xml")
+            low = name.lower()
+            if info.is_dir():
+                continue
+            is_sheet = name in out.parts or (low.startswith("xl/worksheets/") and low.endswith(".xml"))
+            if not is_sheet and (low.endswith(_MEDIA) or (is_ods and low.startswith(("pictures/", "thumbnails/")))):
+                continue  # images: no XML reader parses them
             scan = PartScan()
+            extent = _Extent()
+            ods = _ods_scanner(display, limits) if is_ods and low == "content.xml" else None
             buf = bytearray()
             tail = b""
+            strings = 0
+            is_sst = low == _SST
 
-            def sink(chunk: bytes, name=name, is_sheet=is_sheet, scan=scan, buf=buf) -> None:
-                nonlocal tail
+            def sink(chunk: bytes, name=name, is_sheet=is_sheet, scan=scan, buf=buf, extent=extent,
+                     ods=ods, is_sst=is_sst, done=cells) -> None:
+                nonlocal tail, strings
                 probe = tail + chunk[:64]
                 if _DOCTYPE.search(probe) or _DOCTYPE.search(chunk):
                     raise LoadError(f"bagian {name} memuat DTD/ENTITY XML (mis. serangan 'billion "
                                     "laughs'); berkas ditolak", file=display)
+                if is_sst:
+                    joined = tail[-3:] + chunk
+                    strings += sum(joined.count(t) for t in _SI)
+                    if strings > limits.max_shared_strings:
+                        raise refuse_limit("teks bersama (sharedStrings) terlalu banyak", "max_shared_strings",
+                                           limits.max_shared_strings, "teks", display)
                 tail = chunk[-16:]
+                if ods is not None:
+                    ods.feed(chunk)
+                    return
                 if not is_sheet:
                     return
                 buf.extend(chunk)
-                cut = max(buf.rfind(b"</row>"), buf.rfind(b":row>"))
-                if cut >= 0:
-                    _scan_sheet_piece(bytes(buf[: cut + 5]), scan)
-                    del buf[: cut + 5]
+                end = _piece_end(buf)
+                if end > 0:
+                    piece = bytes(buf[:end])
+                    del buf[:end]
+                    _scan_sheet_piece(piece, scan)
+                    extent.feed(piece)
+                    if done + extent.area > limits.max_cells:
+                        raise refuse_limit("lembar kerja terlalu besar", "max_cells", limits.max_cells,
+                                           "sel", display, out.parts.get(name))
 
             used += _inflate(fh, info, display, max_inflated - used, sink)
-            if is_sheet:
+            if ods is not None:
+                out.sheets.update(ods.finish())
+            elif is_sheet:
                 if buf:
-                    _scan_sheet_piece(bytes(buf), scan)
-                scans[name] = scan
-    return scans
-
-
-def sheet_parts(path: Path) -> dict[str, str]:
-    """Worksheet part name -> sheet name, from workbook.xml and its relationships."""
-    import defusedxml.ElementTree as ET  # noqa: N817
-
-    out: dict[str, str] = {}
-    try:
-        with zipfile.ZipFile(path) as zf:
-            wb = ET.fromstring(zf.read("xl/workbook.xml"))
-            rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-    except Exception:  # noqa: BLE001 - without the map, sheets are still read
-        return out
-    targets = {}
-    for rel in rels:
-        target = rel.get("Target", "")
-        target = target.lstrip("/") if target.startswith("/") else "xl/" + target
-        targets[rel.get("Id")] = os.path.normpath(target).replace("\\", "/")
-    for el in wb.iter():
-        if el.tag.endswith("}sheet") or el.tag == "sheet":
-            rid = next((v for k, v in el.attrib.items() if k.endswith("}id")), None)
-            if rid in targets:
-                out[targets[rid]] = el.get("name", "")
+                    piece = bytes(buf)
+                    _scan_sheet_piece(piece, scan)
+                    extent.feed(piece)
+                cells += extent.area
+                if cells > limits.max_cells:
+                    raise refuse_limit("lembar kerja terlalu besar", "max_cells", limits.max_cells, "sel",
+                                       display, out.parts.get(name))
+                if name in out.parts:
+                    out.sheets[out.parts[name]] = scan
     return out
+
+
+def _ods_scanner(display: str, limits: Limits):
+    from .ods_guard import OdsScanner
+
+    return OdsScanner(display, limits)
 
 
 def is_encrypted_ole(path: Path) -> bool:

@@ -249,19 +249,30 @@ def findings(table: pd.DataFrame) -> pd.DataFrame:
 
 def load_frame(records: list[dict] | pd.DataFrame) -> pd.DataFrame:
     """Build a validated line-item table from records already in memory (e.g. tests,
-    other systems). Amounts may be ``Decimal``, int or text in any supported format."""
-    from .read.numbers import parse_amount
+    other systems). Amounts may be ``Decimal``, int, float, NumPy/pyarrow scalars or text in
+    any supported format; a value that is not an amount exact to the sen raises
+    :class:`LoadError` naming its column and row (never a pyarrow or decimal exception)."""
+    from .read.numbers import AmountError, parse_amount
 
     frame = pd.DataFrame(records)
     for col in ("anggaran", "anggaran_sebelum", "harga_satuan"):
         if col in frame:
-            frame[col] = [parse_amount(v) if not isinstance(v, Decimal) else v for v in frame[col]]
+            values = []
+            for k, v in enumerate(frame[col], start=1):
+                try:
+                    values.append(parse_amount(v))
+                except AmountError as err:
+                    raise LoadError(f"kolom {col}: {err}", row=k) from None
+            frame[col] = values
     if "anggaran" not in frame:
         frame["anggaran"] = pd.Series([], dtype=object)
     frame["anggaran"] = frame["anggaran"].map(lambda v: Decimal("0.00") if v is None or v is pd.NA else v)
     if "sumber_baris" not in frame:
         frame["sumber_baris"] = range(1, len(frame) + 1)
-    table = validate(conform(frame))
+    try:
+        table = validate(conform(frame))
+    except Exception as err:  # noqa: BLE001 - pandera/pyarrow errors become one line
+        raise LoadError(f"tabel tidak sah: {(str(err).splitlines() or [type(err).__name__])[0][:200]}") from None
     table.attrs["findings"] = []
     table.attrs["sources"] = []
     return table

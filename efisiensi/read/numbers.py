@@ -24,7 +24,9 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, DecimalException
+
+from .._errors import EfisiensiError
 
 SEN = Decimal("0.01")
 #: Largest amount accepted (10^18 rupiah): beyond it a cell is not a budget line.
@@ -41,10 +43,57 @@ _UNIT_WORDS = {"miliar": "m", "milyar": "m"}
 _ID_FULL = re.compile(r"^(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?$")
 _US_FULL = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _DOTS_ONLY_AMBIG = re.compile(r"^\d{1,3}(?:\.\d{3})+\.\d{2}$")  # 770.322.000.00
+# digits separated by spaces ("1 234 567", "3.000 000", "1 500 00")
+_DIGIT_SPACE = re.compile(r"(?<=\d)[\s\u00a0\u2007\u202f]+(?=\d)")
+_FIRST_GROUP = re.compile(r"(?:^|[^\d.,])\d{1,3}$")
+_LAST_GROUP = re.compile(r"^\d{3}(?:[.,]\d+)?(?:\D.*)?$")
 
 
-class AmountError(ValueError):
+class AmountError(EfisiensiError, ValueError):
     """A cell that is not an amount in the column's format."""
+
+
+class AmbiguousAmount(AmountError):
+    """A cell that reads as more than one amount, or as an amount finer than the sen:
+    it is not taken (never rounded or guessed); ``candidates`` are the readings."""
+
+    def __init__(self, message: str, text: str, candidates: Sequence[Decimal]) -> None:
+        super().__init__(message)
+        self.text = text
+        self.candidates = tuple(candidates)
+
+
+class Reason(str):
+    """Why a cell of :func:`parse_column` was not read; for an ambiguous cell, ``code`` is
+    ``"ambiguous_amount"`` and ``candidates`` holds its readings."""
+
+    code = "unreadable_amount"
+    candidates: tuple[Decimal, ...] = ()
+
+    @classmethod
+    def of(cls, err: AmountError) -> Reason:
+        out = cls(str(err))
+        if isinstance(err, AmbiguousAmount):
+            out.code, out.candidates = "ambiguous_amount", err.candidates
+        return out
+
+
+def amount_text(value: Decimal) -> str:
+    """An exact reading in id-ID digits, every decimal kept (``1.234,567``).
+
+    >>> amount_text(Decimal("1234.567")), amount_text(Decimal("-3000000"))
+    ('1.234,567', '-3.000.000')
+    """
+    sign, (whole, _, frac) = ("-" if value < 0 else ""), f"{abs(value):f}".partition(".")
+    frac = frac.rstrip("0")
+    return sign + f"{int(whole):,}".replace(",", ".") + ("," + frac if frac else "")
+
+
+def _ambiguous(text: str, readings: Iterable[Decimal], why: str) -> AmbiguousAmount:
+    found = list(dict.fromkeys(r.normalize() if r == r.to_integral_value() else r for r in readings))
+    shown = " atau ".join(amount_text(r) for r in found)
+    return AmbiguousAmount(f"format angka {text!r} ambigu ({why}): bisa dibaca {shown}; tidak dihitung",
+                           text, found)
 
 
 @dataclass(frozen=True)
@@ -53,8 +102,8 @@ class ParsedColumn:
 
     values: list[Decimal | None]
     style: str
-    errors: dict[int, str]  # position -> reason
-    ambiguous: dict[int, str]  # position -> original text
+    errors: dict[int, str]  # position -> reason (a :class:`Reason`; ``.code`` says ambiguous)
+    ambiguous: dict[int, str]  # position -> original text, read but with a format worth a look
 
 
 def _clean(text: str) -> tuple[str, bool, Decimal]:
@@ -134,44 +183,105 @@ def _to_decimal(core: str, style: str) -> Decimal:
     return Decimal(core)
 
 
-def _quantize(value: Decimal) -> Decimal:
+def _quantize(value: Decimal, text: str | None = None) -> Decimal:
+    """``value`` exact to the sen; finer than the sen is ambiguous (never rounded)."""
     if not value.is_finite():
         raise AmountError("bukan angka berhingga")
     if value.adjusted() >= 18:  # beyond MAX_ABS, and beyond what quantize can hold
         raise AmountError(f"nilai terlalu besar: {value:.3e}")
     q = value.quantize(SEN, rounding=ROUND_HALF_UP)
+    if q != value:
+        raise _ambiguous(text if text is not None else str(value), [value], "lebih teliti dari sen")
     if abs(q) > MAX_ABS:
         raise AmountError(f"nilai terlalu besar: {value}")
     return q
 
 
+def _from_float(x: float) -> Decimal:
+    """A spreadsheet number to the sen: binary-float noise (``24597416.009999998``) is
+    removed, a real fraction of a sen (``1.005``) is ambiguous."""
+    if math.isnan(x) or math.isinf(x):
+        raise AmountError(f"sel angka berisi {x!r}")
+    exact = Decimal(float.__repr__(x))
+    if exact.adjusted() >= 18:
+        raise AmountError(f"nilai terlalu besar: {exact:.3e}")
+    q = exact.quantize(SEN, rounding=ROUND_HALF_UP)
+    if q != exact and abs(x - float(q)) > 64 * math.ulp(x):
+        raise _ambiguous(float.__repr__(x), [exact], "lebih teliti dari sen")
+    return _quantize(q)
+
+
+def _scalar(cell: object) -> object:
+    """NumPy, pandas and pyarrow scalars as the Python value they hold."""
+    module = type(cell).__module__.partition(".")[0]
+    if module == "numpy" and hasattr(cell, "item"):
+        return cell.item()
+    if module == "pyarrow" and hasattr(cell, "as_py"):
+        return cell.as_py()
+    if module == "pandas" and type(cell).__name__ in ("NAType", "NaTType"):
+        return None
+    return cell
+
+
+def _spaced(text: str, core: str, style: str) -> list[Decimal] | None:
+    """Readings of a text whose digits are separated by spaces, when the spaces are not a
+    consistent thousands grouping (``3.000 000``, ``1 500 00``); None when they are."""
+    parts = _DIGIT_SPACE.split(text.strip())
+    if len(parts) < 2:
+        return None
+    if (_FIRST_GROUP.search(parts[0]) and all(re.fullmatch(r"\d{3}", p) for p in parts[1:-1])
+            and _LAST_GROUP.match(parts[-1])):
+        return None  # "1 234 567", "Rp. 1 234 567,89": spaces group the thousands
+    mark = "." if style == ID else ","
+    readings = []
+    for variant in (core, _clean(mark.join(parts))[0],
+                    _clean(mark.join(parts[:-1]) + ("," if style == ID else ".") + parts[-1])[0]):
+        for st in (style, _evidence(variant) or style):
+            try:
+                readings.append(_to_decimal(variant, st))
+                break
+            except (AmountError, DecimalException):
+                continue
+    return readings
+
+
 def parse_amount(cell: object, style: str | None = None) -> Decimal | None:
     """Read one amount cell as rupiah exact to the sen; ``None`` for an empty cell.
 
-    Numeric cells (int/float from a spreadsheet) are rounded to the sen, which
-    removes binary-float noise. Text is read in ``style`` (``"id"``, ``"us"`` or
+    Numeric cells (int/float from a spreadsheet, and NumPy, pandas or pyarrow scalars) are
+    read to the sen, which removes binary-float noise. Text is read in ``style`` (``"id"``, ``"us"`` or
     ``"plain"``); without a style the cell's own evidence decides.
     Raises :class:`AmountError` for a cell that is not an amount.
 
     >>> parse_amount("545.000.000^00", "id")
     Decimal('545000000.00')
     >>> parse_amount("  ")
-    >>> parse_amount("1.234", "id"), parse_amount("1.234", "plain")
-    (Decimal('1234.00'), Decimal('1.23'))
+    >>> parse_amount("1.234", "id"), parse_amount("1.234,5", "id")
+    (Decimal('1234.00'), Decimal('1234.50'))
+
+    Nothing is guessed: a reading finer than the sen, a ``1,234`` in an id column (1234 or
+    1.234?) or digits spaced in odd groups raise :class:`AmbiguousAmount` with the readings.
+
+    >>> parse_amount("1,234", "id")
+    Traceback (most recent call last):
+    efisiensi.read.numbers.AmbiguousAmount: format angka '1,234' ambigu (pemisah ribuan atau desimal?): bisa dibaca 1,234 atau 1.234; tidak dihitung
     """
+    cell = _scalar(cell)
     if cell is None:
         return None
     if isinstance(cell, bool):
         raise AmountError("nilai logika, bukan angka")
     if isinstance(cell, int):
+        if not -MAX_ABS <= cell <= MAX_ABS:
+            raise AmountError(f"nilai terlalu besar: {len(str(abs(cell)))} digit")
         return _quantize(Decimal(cell))
     if isinstance(cell, float):
-        if math.isnan(cell) or math.isinf(cell):
-            raise AmountError(f"sel angka berisi {cell!r}")
-        return _quantize(Decimal(repr(cell)))
+        return _from_float(float(cell))
     if isinstance(cell, Decimal):
         return _quantize(cell)
-    text = str(cell)
+    if not isinstance(cell, str):
+        raise AmountError(f"bukan angka: {type(cell).__name__}")
+    text = cell
     if not text.strip() or text.strip() in {"-", "–"}:
         return None
     if text.strip().startswith("#"):
@@ -180,19 +290,36 @@ def parse_amount(cell: object, style: str | None = None) -> Decimal | None:
     if not core:
         raise AmountError(f"bukan angka: {text.strip()!r}")
     use = style or _evidence(core) or PLAIN
+    shown = text.strip()
+    if (readings := _spaced(text, core, use)) is not None:
+        sign = -1 if negative else 1
+        raise _ambiguous(shown, [sign * r * mult for r in readings], "angka dipisah spasi tak beraturan")
     try:
         value = _to_decimal(core, use)
-    except (AmountError, InvalidOperation):
+    except (AmountError, DecimalException):
         # a cell that is unambiguous by itself may still be read (e.g. "0,00" in a plain column)
         own = _evidence(core)
         if own is None or own == use:
-            raise AmountError(f"bukan angka: {text.strip()!r}") from None
+            raise AmountError(f"bukan angka: {shown!r}") from None
         try:
             value = _to_decimal(core, own)
-        except (AmountError, InvalidOperation):
-            raise AmountError(f"bukan angka: {text.strip()!r}") from None
+        except (AmountError, DecimalException):
+            raise AmountError(f"bukan angka: {shown!r}") from None
     value = value * mult
-    return _quantize(-value if negative else value)
+    value = -value if negative else value
+    if value.is_finite() and value.adjusted() < 18 and value != value.quantize(SEN, rounding=ROUND_HALF_UP):
+        readings = [value]
+        other = US if use == ID else ID if use in (US, PLAIN) else None
+        frac = core.rpartition("," if use == ID else ".")[2]
+        if other and len(frac) == 3 and frac.isdigit():  # "1,234" in an id column: 1234 or 1.234?
+            try:
+                alt = _to_decimal(core, other) * mult
+                readings.append(-alt if negative else alt)
+            except (AmountError, DecimalException):
+                pass
+        why = "pemisah ribuan atau desimal?" if len(readings) > 1 else "lebih teliti dari sen"
+        raise _ambiguous(shown, readings, why)
+    return _quantize(value, shown)
 
 
 def is_ambiguous(cell: object) -> bool:
@@ -228,14 +355,14 @@ def parse_column(cells: Sequence[object], style: str | None = None) -> ParsedCol
             except AmountError as err:
                 hit = err
             except Exception as err:  # noqa: BLE001 - any odd cell is a finding, never a crash
-                hit = AmountError(f"bukan angka: {err}")
+                hit = AmountError(f"bukan angka: {type(err).__name__}")
             try:
                 cache[key] = hit
             except TypeError:
                 pass
         if isinstance(hit, AmountError):
             values.append(None)
-            errors[i] = str(hit)
+            errors[i] = Reason.of(hit)
         else:
             values.append(hit)
             if style == ID and is_ambiguous(cell):

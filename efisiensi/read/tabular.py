@@ -118,6 +118,7 @@ class TabularReader:
                                   and c not in ("anggaran", "anggaran_sebelum", "harga_satuan")}
         amounts: dict[str, pa.Array] = {}
         bad_rows: dict[int, str] = {}
+        guessed: dict[int, list[str]] = {}
         for name in ("anggaran", "anggaran_sebelum", "harga_satuan", "_tambah", "_kurang"):
             if name not in mapped:
                 continue
@@ -126,6 +127,8 @@ class TabularReader:
             if name in ("anggaran", "anggaran_sebelum"):
                 for i, why in errors.items():
                     bad_rows.setdefault(i, f"{header_row[mapped[name]]}: {why}")
+                    if getattr(why, "candidates", ()):  # ambiguous: not taken, said with its readings
+                        guessed.setdefault(i, [str(c) for c in why.candidates])
                 for i, txt in ambiguous.items():
                     findings.append(Finding("ambiguous_amount", f"format angka {txt!r} ambigu; dibaca sebagai "
                                             f"{rupiah(vals[i].as_py())}", sheet.file, sheet.name, rownums[i]))
@@ -179,9 +182,10 @@ class TabularReader:
         for i in np.flatnonzero(special).tolist():
             code = codes_raw[i]
             if bad[i]:
-                findings.append(Finding("unreadable_amount", f"jumlah tidak terbaca ({bad_rows[i]}); baris tidak dihitung",
-                                        sheet.file, sheet.name, rownums[i], "error",
-                                        {"kode_rekening": code}))
+                code_, detail = ("ambiguous_amount", {"kode_rekening": code, "candidates": guessed[i]}) \
+                    if i in guessed else ("unreadable_amount", {"kode_rekening": code})
+                findings.append(Finding(code_, f"jumlah tidak terbaca ({bad_rows[i]}); baris tidak dihitung",
+                                        sheet.file, sheet.name, rownums[i], "error", detail))
                 continue
             if not code:
                 label = " ".join(str(x) for x in body[i] if isinstance(x, str) and x.strip())
@@ -226,29 +230,31 @@ class TabularReader:
 
 #: Numeric cells below this magnitude are rounded to the sen in numpy (see money_column).
 _FAST_LIMIT = 1e12
+_BIG_INT = 2**63  # beyond it an int is not even a float: parse_column says it is too large
 
 
 def money_column(cells: list[object], unit: int | None = None) -> tuple[pa.Array, dict[int, str], dict[int, str]]:
     """An amount column as ``decimal128(20, 2)``, with unreadable and ambiguous cells.
 
     The same values as :func:`efisiensi.read.numbers.parse_column` cell by cell, but
-    numeric cells (what xlsx exports hold) are rounded to the sen in numpy: for
-    ``|x| < 10^12`` the float ``x * 100`` is within 0.02 sen of the decimal ``repr(x)``
-    parse_amount reads, so when it is not within 0.05 of a half sen, ``round(x * 100)``
-    is the ROUND_HALF_UP result. Every other cell (text, half-sen floats, huge or
+    numeric cells (what xlsx exports hold) that are a sen amount up to binary-float noise
+    (``x * 100`` within 16 ulp of an integer, ``|x| < 10^12``) are rounded in numpy. Every other cell (text, half-sen floats, huge or
     non-finite numbers, booleans) goes through :func:`parse_column`, once per
     distinct text, with the style decided on the whole column.
 
-    >>> vals, errors, amb = money_column([1.005, "1.234,50", 24597416.009999998, "", "#REF!", 7])
+    >>> vals, errors, amb = money_column([1.25, "1.234,50", 24597416.009999998, "", "#REF!", 7, 1.005])
     >>> vals.to_pylist(), sorted(errors), amb
-    ([Decimal('1.01'), Decimal('1234.50'), Decimal('24597416.01'), None, None, Decimal('7.00')], [4], {})
+    ([Decimal('1.25'), Decimal('1234.50'), Decimal('24597416.01'), None, None, Decimal('7.00'), None], [4, 6], {})
+    >>> errors[6].code  # 1.005 is finer than the sen: not rounded, said
+    'ambiguous_amount'
     """
     n = len(cells)
     if unit is not None:
         parsed = parse_column(cells)
         vals = [None if v is None else v * unit for v in parsed.values]
         return pa.array(vals, type=MONEY_TYPE), parsed.errors, parsed.ambiguous
-    isnum = np.fromiter(((type(v) is float or type(v) is int) for v in cells), dtype=bool, count=n)
+    isnum = np.fromiter(((type(v) is float or (type(v) is int and -_BIG_INT < v < _BIG_INT)) for v in cells),
+                        dtype=bool, count=n)
     num_idx = np.flatnonzero(isnum)
     cents = np.zeros(n, dtype=np.int64)
     fast = np.zeros(n, dtype=bool)
@@ -258,7 +264,8 @@ def money_column(cells: list[object], unit: int | None = None) -> tuple[pa.Array
             ok = np.isfinite(x) & (np.abs(x) < _FAST_LIMIT)
             y = np.where(ok, x, 0.0) * 100.0
             r = np.round(y)
-            ok &= np.abs(y - r) <= 0.45
+            # only binary-float noise is rounded here; a real fraction of a sen goes to parse_column
+            ok &= np.abs(y - r) <= 16 * np.spacing(np.abs(y))
         ints = [i for i in num_idx.tolist() if type(cells[i]) is int]
         if ints:  # an int beyond 2**53 is not exact as a float
             big = np.array([abs(cells[i]) >= _FAST_LIMIT for i in ints], dtype=bool)

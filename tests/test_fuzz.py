@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import os
+import re
 from decimal import Decimal
 
 import pytest
@@ -19,7 +21,14 @@ from efisiensi import LoadError
 from efisiensi.read.codes import AccountCode, normalize_code, split_code_and_name
 from efisiensi.read.grid import Sheet, decode_text, parse_csv_text
 from efisiensi.read.headers import SYNONYMS, header_score, match_header, normalize_header
-from efisiensi.read.numbers import MAX_ABS, AmountError, detect_style, parse_amount, parse_column
+from efisiensi.read.numbers import (
+    MAX_ABS,
+    AmbiguousAmount,
+    AmountError,
+    detect_style,
+    parse_amount,
+    parse_column,
+)
 from efisiensi.read.tabular import find_header
 
 settings.register_profile("ci", deadline=None, database=None, derandomize=True)
@@ -44,17 +53,78 @@ def _check_amount(value):
                              and value == value.quantize(D("0.01")) and abs(value) <= MAX_ABS)
 
 
+def id_text(d: Decimal) -> str:
+    """The formatter the parser is checked against: id-ID digits, sen after the comma."""
+    whole, sen = f"{abs(d):.2f}".split(".")
+    return ("-" if d < 0 else "") + f"{int(whole):,}".replace(",", ".") + "," + sen
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"\D", "", text).strip("0")
+
+
+AMOUNTS = st.decimals(min_value=-D("1e15"), max_value=D("1e15"), places=2, allow_nan=False)
+#: (cell, the amount it must read as, or None for a cell that may be anything)
+CASES = st.one_of(st.tuples(CELLS, st.none()), AMOUNTS.map(lambda d: (id_text(d), d)),
+                  AMOUNTS.map(lambda d: (float(d), d)).filter(lambda c: abs(c[1]) < 10**12),
+                  st.integers(-10**17, 10**17).map(lambda i: (i, D(i))))
+
+
 @settings(max_examples=N)
-@given(CELLS, st.sampled_from([None, "id", "us", "plain"]))
-@example("1" * 400, None)
-@example("9" * 19 + "M", "id")
-@example("1e999999999", "plain")
-def test_parse_amount_returns_an_amount_or_says_why(cell, style):
+@given(CASES, st.sampled_from([None, "id", "us", "plain"]))
+@example(("1" * 400, None), None)
+@example(("9" * 19 + "M", None), "id")
+@example(("1e999999999", None), "plain")
+@example(("3.000 000", None), "id")
+@example(("1,234", None), "id")
+def test_parse_amount_returns_the_amount_or_says_why(case, style):
+    """What is accepted is checked for its value: formatted amounts read back exactly (so this
+    fails if parse_amount always raises), numbers keep their value, text keeps its digits and
+    round-trips through the formatter."""
+    cell, expected = case
+    if expected is not None:
+        use = "id" if isinstance(cell, str) else style
+        assert parse_amount(cell, use) == expected
+        return
     try:
         value = parse_amount(cell, style)
-    except AmountError:
+    except AmountError as err:
+        assert str(err) and "\n" not in str(err)
         return
     _check_amount(value)
+    if value is None:
+        assert cell is None or (isinstance(cell, str) and cell.strip() in ("", "-", "\u2013"))
+    elif isinstance(cell, (int, Decimal)) and not isinstance(cell, bool):
+        assert value == cell  # never rounded: a finer value is ambiguous
+    elif isinstance(cell, float):
+        assert abs(float(value) - cell) <= 64 * math.ulp(cell) + 1e-9
+    else:
+        assert _digits(cell) == _digits(f"{value:f}")  # no digit lost, none invented
+        assert parse_amount(id_text(value), "id") == value
+
+
+@settings(max_examples=N)
+@given(st.decimals(min_value=D("0.001"), max_value=D("1e12"), places=3), st.sampled_from(["id", "us"]))
+def test_an_amount_finer_than_the_sen_is_never_rounded(d, style):
+    if d == d.quantize(D("0.01")):
+        return
+    whole, frac = f"{d:.3f}".split(".")
+    text = (f"{int(whole):,}".replace(",", ".") + "," if style == "id" else f"{int(whole):,}.") + frac
+    with pytest.raises(AmbiguousAmount) as err:
+        parse_amount(text, style)
+    assert d in err.value.candidates
+    if int(whole) < 1000:  # "1,234" in an id column also reads as 1234
+        assert D(whole + frac) in err.value.candidates
+
+
+@settings(max_examples=N)
+@given(st.integers(min_value=1000, max_value=10**15), st.sampled_from([" ", "\u00a0", "\u202f"]))
+def test_spaces_that_group_thousands_read_exactly(n, space):
+    text = f"{n:,}".replace(",", space)
+    assert parse_amount(text, "id") == n and parse_amount("Rp " + text + ",50", "id") == n + D("0.5")
+    odd = text[:-2] + space + text[-2:]  # the last group cut in two: "1 234 5 67"
+    with pytest.raises(AmbiguousAmount):
+        parse_amount(odd, "id")
 
 
 @settings(max_examples=N)
@@ -66,6 +136,8 @@ def test_parse_column_never_crashes(cells, style):
     for i, v in enumerate(col.values):
         _check_amount(v)
         assert (i in col.errors) <= (v is None)
+        if i not in col.errors:  # the column reads each cell as parse_amount does in its style
+            assert v == parse_amount(cells[i], col.style)
 
 
 @settings(max_examples=N)

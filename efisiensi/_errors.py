@@ -75,7 +75,9 @@ class Finding:
 #: Stable finding codes, with what they mean. Never rename one.
 FINDING_CODES: dict[str, str] = {
     "unreadable_amount": "an amount cell is not a number; the row is kept in findings, not in the table",
-    "ambiguous_amount": "a number whose format is ambiguous (e.g. 770.322.000.00)",
+    "ambiguous_amount": "a number whose format is ambiguous: read with a warning where one reading is "
+                        "evident (770.322.000.00), else not counted, with its candidate readings "
+                        "('3.000 000', '1,234' in an id column, finer than the sen)",
     "malformed_code": "an account code that is not a code of any known chart",
     "subtotal_mismatch": "a subtotal row stated in the source differs from the sum of its lines",
     "total_mismatch": "a total row stated in the source differs from the sum of the line items",
@@ -87,6 +89,6 @@ FINDING_CODES: dict[str, str] = {
     "hidden_content": "hidden sheets or rows were read",
     "formula_without_value": "a formula cell has no stored result (file written without calculating); "
                              "it is not read as 0",
-    "too_many_fields": "a CSV record has more fields than the file's usual count (an unquoted "
+    "too_many_fields": "a CSV record has a field beyond its header's last column (an unquoted "
                        "1,234,567.00 in a comma CSV breaks the columns)",
 }

@@ -165,8 +165,9 @@ def load(
         ``f(done, total, path)``.
     limits
         Safety limits for this call, e.g. ``{"max_rows": 10_000_000,
-        "max_inflated_bytes": 8 * 1024**3}`` (also ``max_cell_chars``, ``max_text_bytes``);
-        the defaults are ``efisiensi.read.grid.LIMITS`` (environment ``EFISIENSI_MAX_*``).
+        "max_inflated_bytes": 8 * 1024**3}`` (every field of ``efisiensi.read.grid.Limits``:
+        also ``max_cells``, ``max_shared_strings``, ``max_fields`` ...); the defaults are
+        ``efisiensi.read.grid.LIMITS`` (environment ``EFISIENSI_MAX_*``).
 
     Returns
     -------

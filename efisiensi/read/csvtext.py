@@ -186,12 +186,14 @@ def _check_records(records: list[str], limits: Limits, cap: int) -> None:
         if len(rec) <= bound:
             continue
         bare = _outside_quotes(rec)
-        n = max(bare.count(d) for d in _SEPARATORS) + 1
+        counts = {d: bare.count(d) for d in _SEPARATORS}
+        delim = max(counts, key=counts.__getitem__)
+        n = counts[delim] + 1
         if n > limits.max_fields:
             raise _limit_error(f"baris berisi {n:,} kolom", "max_fields", limits.max_fields, "kolom", k)
         if len(rec) > limits.max_line_chars:
-            delim = max(_SEPARATORS, key=bare.count)
-            longest = max(map(len, _split(rec, delim)), default=0)
+            fields = rec.split(delim) if '"' not in rec else _split(rec, delim)
+            longest = max(map(len, fields), default=0)
             if longest > cap:  # one huge cell makes the line long: name that limit
                 raise _cell_error(longest, cap, k)
             raise _limit_error(f"baris berisi {len(rec):,} karakter", "max_line_chars",

@@ -140,11 +140,15 @@ def _inflate(fh, info: zipfile.ZipInfo, display: str, budget: int, sink) -> int:
 
 
 _MEDIA = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".emf", ".wmf", ".svg", ".jfif")
-_SI = (b"<si>", b"<si ", b"<si/", b":si>", b":si ", b":si/")
 _ROWS = (b"<row", b":row ")
 _CELLS = (b"<c ", b"<c>", b":c ", b":c>")
-_COL2 = re.compile(rb""" r=["']([A-Z]{2,3})\d""")
+_REFS = re.compile(rb""" r=["']([A-Za-z]+)\d""")
 _LAST_ROW = re.compile(rb"""<(?:\w+:)?row\b[^>]*?\br\s*=\s*["'](\d+)["']""")
+_LETTERS = bytes(range(65, 91)) + bytes(range(97, 123))
+#: per widest column so far (0-26): one-letter columns up to it -> "a", letters beyond -> "Z"
+_WIDER = [bytes.maketrans(_LETTERS, bytes(97 if i % 26 < k else 90 for i in range(52))) for k in range(27)]
+#: after translating: a reference beyond the widest column, or of two letters or more
+_WIDER_REFS = (b' r="Z', b" r='Z", b' r="aa', b" r='aa", b' r="aZ', b" r='aZ")
 _WORKBOOK, _WORKBOOK_RELS, _SST = "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/sharedstrings.xml"
 
 
@@ -165,21 +169,22 @@ class _Extent:
     cells: int = 0
 
     def feed(self, piece: bytes) -> None:
-        self.rows += sum(piece.count(t) for t in _ROWS)
-        self.cells += sum(piece.count(t) for t in _CELLS)
         cut = max(piece.rfind(b"<row"), piece.rfind(b":row "))
+        found = False
         if cut >= 0:
             for m in _LAST_ROW.finditer(piece, max(0, cut - 16)):
-                self.max_row = max(self.max_row, int(m.group(1)))
-        if b' r="' in piece or b" r='" in piece:
-            if (two := _COL2.findall(piece)):
-                self.max_col = max(self.max_col, max(_col_index(c) for c in two))
-            elif self.max_col < 26:
-                for k in range(26, self.max_col, -1):  # the widest one-letter column, cheaply
-                    letter = bytes([64 + k])
-                    if b' r="' + letter in piece or b" r='" + letter in piece:
-                        self.max_col = k
-                        break
+                self.max_row, found = max(self.max_row, int(m.group(1))), True
+        if not found:  # rows without a number: count them
+            self.rows += sum(piece.count(t) for t in _ROWS)
+        if b' r="' not in piece and b" r='" not in piece:
+            self.cells += sum(piece.count(t) for t in _CELLS)  # cells without a reference
+            return
+        # the widest column, cheaply: one translated copy tells whether any reference goes
+        # beyond the widest seen so far (or has two letters); only then are they all read
+        wider = piece.translate(_WIDER[min(self.max_col, 26)])
+        if self.max_col == 0 or any(p in wider for p in _WIDER_REFS):
+            for letters in set(_REFS.findall(piece)):
+                self.max_col = max(self.max_col, _col_index(letters.upper()))
 
     @property
     def area(self) -> int:
@@ -319,17 +324,20 @@ def scan_archive(path: Path, display: str, limits: Limits) -> ArchiveScan:
             tail = b""
             strings = 0
             is_sst = low == _SST
+            si = [b""]  # the <si> tag as this part writes it (with or without a prefix)
 
             def sink(chunk: bytes, name=name, is_sheet=is_sheet, scan=scan, buf=buf, extent=extent,
-                     ods=ods, is_sst=is_sst, done=cells) -> None:
+                     ods=ods, is_sst=is_sst, done=cells, si=si) -> None:
                 nonlocal tail, strings
                 probe = tail + chunk[:64]
                 if _DOCTYPE.search(probe) or _DOCTYPE.search(chunk):
                     raise LoadError(f"bagian {name} memuat DTD/ENTITY XML (mis. serangan 'billion "
                                     "laughs'); berkas ditolak", file=display)
                 if is_sst:
-                    joined = tail[-3:] + chunk
-                    strings += sum(joined.count(t) for t in _SI)
+                    joined = tail[-4:] + chunk
+                    if not si[0]:
+                        si[0] = b"<si" if b"<si" in joined else b":si" if b":si" in joined else b""
+                    strings += joined.count(si[0]) - tail[-4:].count(si[0]) if si[0] else 0
                     if strings > limits.max_shared_strings:
                         raise refuse_limit("teks bersama (sharedStrings) terlalu banyak", "max_shared_strings",
                                            limits.max_shared_strings, "teks", display)

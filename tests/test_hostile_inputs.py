@@ -308,15 +308,20 @@ def test_ambiguous_amounts_in_a_csv_column_of_indonesian_amounts(tmp_path):
     assert rows_with(df, "ambiguous_amount") == [3, 4] and ef.total(df) == D("1502500.25")
 
 
-@pytest.mark.parametrize(("cell", "expected"), [
-    (np.float64(1.5), D("1.50")), (np.float32(0.25), D("0.25")), (np.int64(7), D("7.00")),
-    (np.int32(-3), D("-3.00")), (D("2.50"), D("2.50")), (pa.scalar(D("4.10")), D("4.10")),
-    (pa.scalar(12.5), D("12.50")), (pa.scalar(9, pa.int64()), D("9.00")), (pd.NA, None), (np.float64(24597416.009999998),
-                                                                                          D("24597416.01")),
-])
-def test_numpy_pandas_and_pyarrow_scalars_are_numbers(cell, expected):
-    assert parse_amount(cell) == expected
-    assert parse_column([cell]).values == [expected]
+SCALARS = [
+    (np.float64(1.5), D("1.50")), (np.float64(24597416.009999998), D("24597416.01")), (pd.NA, None),
+    (np.float32(0.25), D("0.25")), (np.int64(7), D("7.00")), (np.int32(-3), D("-3.00")), (D("2.50"), D("2.50")),
+    (pa.scalar(D("4.10")), D("4.10")), (pa.scalar(12.5), D("12.50")), (pa.scalar(9, pa.int64()), D("9.00")),
+]
+
+
+def test_numpy_pandas_and_pyarrow_scalars_are_numbers():
+    """``repr(np.float64(1.5))`` is ``'np.float64(1.5)'`` under NumPy 2: it was a raw InvalidOperation."""
+    for cell, expected in SCALARS:
+        assert parse_amount(cell) == expected, cell
+    assert parse_column([c for c, _ in SCALARS]).values == [e for _, e in SCALARS]
+    vals, errors, _ = money_column([c for c, _ in SCALARS])
+    assert vals.to_pylist() == [e for _, e in SCALARS] and errors == {}
 
 
 @pytest.mark.parametrize(("value", "words"), [

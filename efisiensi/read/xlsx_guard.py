@@ -239,36 +239,46 @@ def _read_small(fh, info: zipfile.ZipInfo, display: str, budget: int) -> bytes:
     return bytes(buf)
 
 
+_TAG = re.compile(rb"<(?:[\w.-]+:)?(sheet|Relationship)\b([^>]*)>")
+_ATTR = re.compile(rb"""([\w.:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+
+
+def _attrs(raw: bytes) -> dict[str, str]:
+    out = {}
+    for m in _ATTR.finditer(raw):
+        value = (m.group(2) if m.group(2) is not None else m.group(3)).decode("utf-8", "replace")
+        for a, b in (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'"), ("&amp;", "&")):
+            value = value.replace(a, b)
+        out[m.group(1).decode("ascii", "replace")] = value
+    return out
+
+
 def _sheet_map(fh, by_key: dict[str, zipfile.ZipInfo], display: str, budget: int) -> dict[str, str]:
     """Sheet part (as stored in the archive) -> sheet name, resolved as the reader resolves
     the workbook's relationships (a target may point anywhere: ``xl/lain/sheet1.xml``,
-    ``data.dat``)."""
-    import defusedxml.ElementTree as ET  # noqa: N817
-
+    ``data.dat``). Read with a lenient tag scan, as lenient as the reader's own parser, so
+    that XML a strict parser refuses cannot hide a sheet from the scan."""
     wb_info, rels_info = by_key.get(_WORKBOOK), by_key.get(_WORKBOOK_RELS)
     if wb_info is None or rels_info is None:
         return {}
     small = min(budget, 64 * 1024**2)
-    try:
-        wb = ET.fromstring(_read_small(fh, wb_info, display, small))
-        rels = ET.fromstring(_read_small(fh, rels_info, display, small))
-    except LoadError:
-        raise
-    except Exception:  # noqa: BLE001 - the reader will say what is wrong with the XML
-        return {}
-    targets: dict[str | None, list[str]] = {}
-    for rel in rels:
-        t = rel.get("Target", "")
-        literal = t[1:] if t.startswith("/xl/") else t if t.startswith("xl/") else "xl/" + t
-        normal = os.path.normpath(t.lstrip("/") if t.startswith("/") else "xl/" + t).replace("\\", "/")
-        targets[rel.get("Id")] = [literal, normal]
+    wb, rels = _read_small(fh, wb_info, display, small), _read_small(fh, rels_info, display, small)
+    targets: dict[str, list[str]] = {}
+    for m in _TAG.finditer(rels):
+        if m.group(1) == b"Relationship":
+            a = _attrs(m.group(2))
+            t = a.get("Target", "")
+            literal = t[1:] if t.startswith("/xl/") else t if t.startswith("xl/") else "xl/" + t
+            normal = os.path.normpath(t.lstrip("/") if t.startswith("/") else "xl/" + t).replace("\\", "/")
+            targets[a.get("Id", "")] = [literal, normal]
     out: dict[str, str] = {}
-    for el in wb.iter():
-        if el.tag.endswith("}sheet") or el.tag == "sheet":
-            rid = next((v for k, v in el.attrib.items() if k.endswith("}id")), None)
-            for cand in targets.get(rid, []):
+    for m in _TAG.finditer(wb):
+        if m.group(1) == b"sheet":
+            a = _attrs(m.group(2))
+            rid = next((v for k, v in a.items() if k.endswith(":id")), None)
+            for cand in targets.get(rid or "", []):
                 if (info := by_key.get(cand.lower())) is not None:
-                    out[info.filename] = el.get("name", "")
+                    out[info.filename] = a.get("name", "")
                     break
     return out
 

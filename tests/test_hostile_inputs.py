@@ -350,6 +350,14 @@ def test_money_column_never_raises_a_library_exception():
     assert errors[2].code == "ambiguous_amount" and errors[2].candidates == (D("1.005"),)
 
 
+def test_spaced_digits_with_one_reading_are_read_and_said_with_two_are_not():
+    # both seen in the DIY penjabaran files; "14,790 750" was read as 14.79
+    col = parse_column(["17 580000.00", "14,790 750", "1.000.000"], "id")
+    assert col.values == [D("17580000.00"), None, D("1000000.00")]
+    assert list(col.ambiguous) == [0] and col.errors[1].code == "ambiguous_amount"
+    assert set(col.errors[1].candidates) == {D("14.79075"), D("14790.75"), D("14790750")}
+
+
 def test_ambiguous_amount_error_carries_the_readings():
     with pytest.raises(AmbiguousAmount) as err:
         parse_amount("3.000 000", "id")

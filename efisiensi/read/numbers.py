@@ -291,7 +291,8 @@ def parse_amount(cell: object, style: str | None = None) -> Decimal | None:
         raise AmountError(f"bukan angka: {text.strip()!r}")
     use = style or _evidence(core) or PLAIN
     shown = text.strip()
-    if (readings := _spaced(text, core, use)) is not None:
+    if (readings := _spaced(text, core, use)) is not None and len(set(readings)) > 1:
+        # one reading only ("17 580000.00"): read, and said by parse_column as ambiguous
         sign = -1 if negative else 1
         raise _ambiguous(shown, [sign * r * mult for r in readings], "angka dipisah spasi tak beraturan")
     try:
@@ -322,13 +323,20 @@ def parse_amount(cell: object, style: str | None = None) -> Decimal | None:
     return _quantize(value, shown)
 
 
-def is_ambiguous(cell: object) -> bool:
-    """True for text whose decimal mark cannot be told (``770.322.000.00``).
+def is_ambiguous(cell: object, style: str | None = ID) -> bool:
+    """True for text read with one evident reading but a format worth a look: a decimal
+    mark that cannot be told in an id column (``770.322.000.00``), digits spaced in odd
+    groups that still read one way only (``17 580000.00``).
 
-    >>> is_ambiguous("770.322.000.00"), is_ambiguous("770.322.000,00")
-    (True, False)
+    >>> is_ambiguous("770.322.000.00"), is_ambiguous("770.322.000,00"), is_ambiguous("17 580000.00")
+    (True, False, True)
     """
-    return isinstance(cell, str) and bool(_DOTS_ONLY_AMBIG.match(_clean(cell)[0]))
+    if not isinstance(cell, str):
+        return False
+    core = _clean(cell)[0]
+    if style == ID and _DOTS_ONLY_AMBIG.match(core):
+        return True
+    return _spaced(cell, core, style or _evidence(core) or PLAIN) is not None
 
 
 def parse_column(cells: Sequence[object], style: str | None = None) -> ParsedColumn:
@@ -365,6 +373,6 @@ def parse_column(cells: Sequence[object], style: str | None = None) -> ParsedCol
             errors[i] = Reason.of(hit)
         else:
             values.append(hit)
-            if style == ID and is_ambiguous(cell):
+            if is_ambiguous(cell, style):
                 ambiguous[i] = str(cell)
     return ParsedColumn(values, style, errors, ambiguous)

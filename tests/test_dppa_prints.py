@@ -1,0 +1,124 @@
+"""Printed SIPD-RI DPA/DPPA as they really are: PPN per stage, cut ``[#]`` text, blocks per
+funding source; and the check records the reader leaves in ``meta["checks"]``.
+
+Expected figures come from the fixture's spec (volume × harga + PPN per component), never
+from the reader's output.
+"""
+
+from __future__ import annotations
+
+import copy
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from efisiensi._money import money_sum
+from efisiensi.read.base import ReadOptions
+from efisiensi.read.checkrec import CHECK_CODES
+from efisiensi.read.dppa import READER
+from efisiensi.read.grid import read_grids
+from tests.dppa_fixture import build_dppa_workbook, with_cut_kelompok, with_ppn, with_sources
+
+D = Decimal
+KEYS = {"check", "sheet", "row", "held", "expected", "found", "message"}
+
+
+def _read(path: Path, **build) -> list[tuple]:
+    expected = build_dppa_workbook(path, **build)
+    return [(s, READER.read(s, ReadOptions()), expected[s.name]) for s in read_grids(path)]
+
+
+def _same_leaves(res, exp) -> None:
+    frame = res.frame
+    assert list(frame["sumber_baris"]) == [leaf.row for leaf in exp.leaves]
+    assert list(frame["anggaran"]) == [leaf.sesudah for leaf in exp.leaves]
+    assert list(frame["kelompok"]) == [leaf.kelompok for leaf in exp.leaves]
+    assert list(frame["sumber_dana"]) == [leaf.sumber_dana for leaf in exp.leaves]
+    assert money_sum(frame["anggaran"]) == exp.total_sesudah
+
+
+def _of(res, code: str) -> list[dict]:
+    return [c for c in res.meta["checks"] if c["check"] == code]
+
+
+@pytest.mark.parametrize("ppn", ["persen", "rupiah"])
+def test_ppn_per_stage_is_read_and_each_component_proves_its_jumlah(tmp_path, ppn):
+    for _, res, exp in _read(tmp_path / "ppn.xlsx", spec=with_ppn(), ppn=ppn):
+        _same_leaves(res, exp)
+        # 11 % on every other component: 34.669.780,90 without PPN
+        assert exp.total_sesudah == D("36643706.80")
+        assert money_sum(res.frame["anggaran_sebelum"]) == exp.total_sebelum
+        assert res.findings == []
+        arith = [c for c in _of(res, "row_arithmetic") if "×" in c["message"]]
+        # 12 components, Sebelum and Sesudah, less the new line's Sebelum and the cut line's Sesudah
+        assert len(arith) == 22 and all(c["held"] for c in arith)
+        assert any("PPN" in c["message"] for c in arith)
+
+
+def test_dpa_one_stage_with_ppn(tmp_path):
+    for _, res, exp in _read(tmp_path / "dpa.xlsx", spec=with_ppn(), ppn="persen", perubahan=False):
+        _same_leaves(res, exp)
+        assert exp.total_sesudah == D("49117375.20") and res.findings == []
+        assert len([c for c in _of(res, "row_arithmetic") if c["held"]]) == 11
+
+
+@pytest.mark.parametrize("ppn", ["persen", "rupiah"])
+def test_wrong_harga_is_a_row_arithmetic_finding(tmp_path, ppn):
+    sheet, _, exp = _read(tmp_path / "salah.xlsx", spec=with_ppn(), ppn=ppn)[1]  # the text sheet
+    broken = copy.deepcopy(sheet)
+    leaf = exp.leaves[2]  # Nasi Kotak: 75 × 35.000 + 11 % = 2.913.750
+    cells = broken.rows[broken.row_numbers.index(leaf.row)]
+    assert cells[9] == "35.000,00" and cells[11] == "2.913.750,00"
+    cells[9] = "36.000,00"
+    res = READER.read(broken, ReadOptions())
+    assert [(f.code, f.row, f.detail["side"]) for f in res.findings] == [("row_arithmetic", leaf.row, "after")]
+    [failed] = [c for c in res.meta["checks"] if not c["held"]]
+    assert (failed["row"], failed["expected"]) == (leaf.row, "2913750.00")
+    # the line keeps its printed Jumlah: the subtotals agree with it
+    assert money_sum(res.frame["anggaran"]) == exp.total_sesudah
+
+
+@pytest.mark.parametrize("ellipsis", [False, True])
+def test_cut_group_text_is_kept_as_printed(tmp_path, ellipsis):
+    for _, res, exp in _read(tmp_path / "cut.xlsx", spec=with_cut_kelompok(ellipsis=ellipsis)):
+        kel = {leaf.kelompok for leaf in exp.leaves}
+        assert all(len(k) <= 50 for k in kel) and any("Tahun Anggaran 2025" in k for k in kel)
+        _same_leaves(res, exp)
+        assert res.findings == []
+        assert set(res.frame["tahun"]) == {2025}
+
+
+@pytest.mark.parametrize("sumber", ["baris", "sel"])
+def test_blocks_per_funding_source(tmp_path, sumber):
+    for _, res, exp in _read(tmp_path / "sumber.xlsx", spec=with_sources(), sumber=sumber):
+        _same_leaves(res, exp)
+        assert money_sum(res.frame["anggaran_sebelum"]) == exp.total_sebelum == D("46473671.35")
+        assert set(res.frame["sumber_dana"]) == {"Dana Alokasi Umum (DAU)", "Pendapatan Asli Daerah (PAD)",
+                                                 "Dana Alokasi Khusus (DAK) Non Fisik"}
+        assert res.findings == []
+        # two sub kegiatan × two sources: four JUMLAH rows, each checked on both stages
+        assert len(exp.jumlah_rows) == 4
+        assert [t["row"] for t in res.meta["stated_totals"]] == exp.jumlah_rows
+        totals = _of(res, "total_row")
+        assert sorted({c["row"] for c in totals}) == exp.jumlah_rows and all(c["held"] for c in totals)
+        assert res.meta["stated_total"]["anggaran"] == exp.total_sesudah
+        # every block repeats the parent codes 5 … 5.1.02: they are checked, never lines
+        assert not set(res.frame["sumber_baris"]) & {c["row"] for c in _of(res, "hierarchy_subtotal")}
+
+
+def test_wrong_block_total_is_a_failed_check(tmp_path):
+    for _, res, exp in _read(tmp_path / "sumber.xlsx", spec=with_sources(), sumber="sel",
+                             wrong_subtotal="5.1.02.04.01.0001"):
+        failed = [c for c in res.meta["checks"] if not c["held"]]
+        assert [(c["check"], c["row"]) for c in failed] == [("hierarchy_subtotal", exp.wrong_subtotal_row)]
+        assert D(failed[0]["expected"]) - D(failed[0]["found"]) == D("100000.00")
+
+
+def test_check_records_of_the_standard_print(tmp_path):
+    for _, res, exp in _read(tmp_path / "dppa.xlsx"):
+        recs = res.meta["checks"]
+        assert recs and all(set(c) == KEYS and c["check"] in CHECK_CODES for c in recs)
+        assert all(c["held"] for c in recs) and all(isinstance(c["expected"], str) for c in recs)
+        assert {c["check"] for c in recs} == {"hierarchy_subtotal", "total_row", "row_arithmetic"}
+        assert sorted({c["row"] for c in _of(res, "total_row")}) == exp.jumlah_rows

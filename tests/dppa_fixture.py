@@ -199,9 +199,9 @@ def fmt_id(value: Decimal) -> str:
 class _Writer:
     def __init__(self, ws: Worksheet, *, teks: bool, perubahan: bool, components: bool,
                  wrong: str | None, page_break_after: int | None, stage: str,
-                 ppn: str = "nol", sumber: str | None = None) -> None:
+                 ppn: str = "nol", sumber: str | None = None, cetak: str = "") -> None:
         self.ws, self.teks, self.perubahan, self.components = ws, teks, perubahan, components
-        self.ppn, self.sumber = ppn, sumber
+        self.ppn, self.sumber, self.cetak = ppn, sumber, cetak
         self.wrong, self.page_break_after, self.stage = wrong, page_break_after, stage
         self.r = 0
         self.width = 13 if perubahan else 7
@@ -212,7 +212,9 @@ class _Writer:
     def money(self, value: Decimal | None) -> object:
         if value is None:
             return None
-        return fmt_id(value) if self.teks else float(value)
+        if not self.teks:
+            return float(value)
+        return f"Rp. {fmt_id(value)}" if self.cetak == "sipd" else fmt_id(value)
 
     def put(self, col: int, value: object) -> None:
         if value is not None and value != "":
@@ -277,10 +279,25 @@ class _Writer:
         self.r += 1
         self.line("RINCIAN ANGGARAN BELANJA KEGIATAN SATUAN KERJA PERANGKAT DAERAH", merge=(1, self.width))
 
-    def header(self) -> None:
+    def header(self) -> list[int]:
         ws, top = self.ws, self.r + 1
         fields = ["Koefisien", "Satuan", "Harga", "PPN", "Jumlah"]
-        if self.perubahan:
+        if self.cetak == "sipd" and self.perubahan:
+            # SIPD-RI: stage over "Rincian Perhitungan | Jumlah" over Koefisien … PPN
+            self.line("Kode Rekening", "Uraian", "Sebelum Perubahan", None, None, None, None,
+                      "Setelah Perubahan", None, None, None, None, "Bertambah/ (Berkurang)")
+            self.line(None, None, "Rincian Perhitungan", None, None, None, "Jumlah",
+                      "Rincian Perhitungan", None, None, None, "Jumlah")
+            self.line(None, None, *fields[:4], None, *fields[:4])
+            for c in (1, 2, 13):
+                ws.merge_cells(start_row=top, start_column=c, end_row=top + 2, end_column=c)
+            for c in (7, 12):
+                ws.merge_cells(start_row=top + 1, start_column=c, end_row=top + 2, end_column=c)
+            for a, b in ((3, 7), (8, 12)):
+                ws.merge_cells(start_row=top, start_column=a, end_row=top, end_column=b)
+            for a, b in ((3, 6), (8, 11)):
+                ws.merge_cells(start_row=top + 1, start_column=a, end_row=top + 1, end_column=b)
+        elif self.perubahan:
             self.line("Kode Rekening", "Uraian", "Sebelum Perubahan", None, None, None, None,
                       "Setelah Perubahan", None, None, None, None, "Bertambah/(Berkurang)")
             self.line(None, None, *fields, *fields)
@@ -294,14 +311,14 @@ class _Writer:
             for c in (1, 2, 7):
                 ws.merge_cells(start_row=top, start_column=c, end_row=top + 1, end_column=c)
             ws.merge_cells(start_row=top, start_column=3, end_row=top, end_column=6)
-        self.exp.header_rows += [top, top + 1]
+        rows = list(range(top, self.r + 1))
+        self.exp.header_rows += rows
+        return rows
 
     def page_break(self) -> None:
         self.line("Halaman 1 dari 2", merge=(1, self.width))
         self.r += 1
-        start = self.r + 1
-        self.header()
-        self.exp.repeated_header_rows += [start, start + 1]
+        self.exp.repeated_header_rows += self.header()
 
     def subtotal(self, kode: str, uraian: str, comps: list[Komponen]) -> None:
         self.line(kode or None, uraian)
@@ -348,7 +365,7 @@ class _Writer:
         sources = list(dict.fromkeys(rek.sumber_dana or sk.sumber_dana for rek in sk.rekening))
         if self.sumber is None or len(sources) == 1:
             self.table(sk, sk.rekening, sk.sumber_dana)
-            self.jumlah(every, "JUMLAH")
+            self.jumlah(every, "Jumlah Anggaran Sub Kegiatan" if self.cetak == "sipd" else "JUMLAH")
             return every
         # a Pemda's own print: one block per funding source, each with its header and JUMLAH
         for source in sources:
@@ -436,6 +453,7 @@ def build_dppa_workbook(
     grand_total: bool = False,
     ppn: str = "nol",
     sumber: str | None = None,
+    cetak: str = "",
 ) -> dict[str, SheetExpectation]:
     """Write a printed DPPA (or DPA) workbook and return what each sheet must yield.
 
@@ -468,6 +486,10 @@ def build_dppa_workbook(
         funding source (a ``Sumber Dana | : X`` line closed by ``JUMLAH``, or one
         ``SUMBER PENDANAAN : X`` cell closed by ``Jumlah X``), each with its own
         header; use :func:`with_sources`.
+    cetak
+        ``"sipd"``: the SIPD-RI print of a DPPA: a three-row header (stage over
+        ``Rincian Perhitungan | Jumlah`` over ``Koefisien | Satuan | Harga | PPN``),
+        amounts written ``Rp. 1.234,00`` and a closing ``Jumlah Anggaran Sub Kegiatan``.
 
     Returns
     -------
@@ -482,7 +504,8 @@ def build_dppa_workbook(
     for name, teks in (("DPPA angka", False), ("DPPA teks", True)):
         w = _Writer(wb.create_sheet(name), teks=teks, perubahan=perubahan, components=components,
                     wrong=wrong_subtotal, page_break_after=page_break_after,
-                    stage="sesudah" if perubahan else "sebelum", ppn=ppn, sumber=sumber)
+                    stage="sesudah" if perubahan else "sebelum", ppn=ppn, sumber=sumber,
+                    cetak=cetak)
         w.ws.column_dimensions["B"].width = 60
         every: list[Komponen] = []
         for n, sk in enumerate(spec):

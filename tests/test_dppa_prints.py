@@ -122,3 +122,28 @@ def test_check_records_of_the_standard_print(tmp_path):
         assert all(c["held"] for c in recs) and all(isinstance(c["expected"], str) for c in recs)
         assert {c["check"] for c in recs} == {"hierarchy_subtotal", "total_row", "row_arithmetic"}
         assert sorted({c["row"] for c in _of(res, "total_row")}) == exp.jumlah_rows
+
+
+@pytest.mark.parametrize("ppn", ["persen", "rupiah"])
+def test_sipd_ri_print_with_three_row_header_rp_amounts_ppn_and_cut_groups(tmp_path, ppn):
+    spec = with_ppn(with_cut_kelompok())
+    for sheet, res, exp in _read(tmp_path / "sipd.xlsx", spec=spec, ppn=ppn, cetak="sipd"):
+        _same_leaves(res, exp)
+        assert money_sum(res.frame["anggaran_sebelum"]) == exp.total_sebelum == D("49117375.20")
+        assert res.findings == []
+        # three header rows each time, the first of each header is where the reader saw it
+        assert len(exp.header_rows) == 9 and res.meta["header_rows"] == exp.header_rows[::3]
+        # "Jumlah Anggaran Sub Kegiatan" closes each sub kegiatan: checked, not a line
+        assert [t["row"] for t in res.meta["stated_totals"]] == exp.jumlah_rows
+        closing = sheet.rows[sheet.row_numbers.index(exp.jumlah_rows[0])][0]
+        assert closing == "Jumlah Anggaran Sub Kegiatan"
+        arith = [c for c in _of(res, "row_arithmetic") if "×" in c["message"]]
+        assert len(arith) == 22 and all(c["held"] for c in arith)
+
+
+def test_sipd_ri_print_per_funding_source(tmp_path):
+    spec = with_sources(with_ppn())
+    for _, res, exp in _read(tmp_path / "sipd.xlsx", spec=spec, ppn="rupiah", cetak="sipd", sumber="sel"):
+        _same_leaves(res, exp)
+        assert res.findings == [] and len(exp.jumlah_rows) == 4
+        assert res.meta["stated_total"]["anggaran"] == exp.total_sesudah == D("36643706.80")

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
 
 from .._errors import Finding
 from .._format import rupiah
@@ -34,8 +35,13 @@ def koefisien_volume(text: object) -> Decimal | None:
     """The volume a koefisien states: the product of its numbers (``None`` if it has none)."""
     if isinstance(text, int | float) and not isinstance(text, bool):
         return Decimal(str(text))
+    return _volume(cell_text(text))
+
+
+@lru_cache(maxsize=4096)
+def _volume(text: str) -> Decimal | None:
     volume = Decimal(1)
-    parts = [p for p in _TIMES.split(cell_text(text)) if p.strip()]
+    parts = [p for p in _TIMES.split(text) if p.strip()]
     if not parts:
         return None
     for part in parts:
@@ -55,14 +61,26 @@ def koefisien_volume(text: object) -> Decimal | None:
 
 def ppn_value(cell: object) -> tuple[str, Decimal] | None:
     """``("rate", 11)`` for ``11%``, ``("amount", x)`` for a printed amount, ``None`` if empty."""
-    text = cell_text(cell)
+    return _ppn(cell_text(cell)) if not isinstance(cell, int | float) else _ppn_number(cell)
+
+
+def _ppn_number(cell: float) -> tuple[str, Decimal] | None:
+    try:
+        value = parse_amount(cell)
+    except AmountError:
+        return None
+    return None if value is None else ("amount", value)
+
+
+@lru_cache(maxsize=4096)
+def _ppn(text: str) -> tuple[str, Decimal] | None:
     if not text:
         return None
     try:
         if text.endswith("%"):
             value = parse_amount(text[:-1].strip())
             return None if value is None else ("rate", value.normalize())
-        value = parse_amount(cell)
+        value = parse_amount(text)
     except AmountError:
         return None
     return None if value is None else ("amount", value)

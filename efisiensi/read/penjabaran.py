@@ -321,7 +321,7 @@ class PenjabaranReader:
         lo = [r for r in recs if r.kind == "lo"]
         if lo:
             find("not_line_items", f"{len(lo)} baris akrual (LO, akar 7-9) tidak dibaca sebagai "
-                 "rincian", lo[0].idx, "info")
+                 "rincian", lo[0].idx, "info", rows=[sheet.row_numbers[r.idx] for r in lo])
 
         # amounts, per column, over coded rows only (detail lines hold other numbers)
         styles: dict[str, str | None] = {}

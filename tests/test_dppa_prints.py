@@ -147,3 +147,26 @@ def test_sipd_ri_print_per_funding_source(tmp_path):
         _same_leaves(res, exp)
         assert res.findings == [] and len(exp.jumlah_rows) == 4
         assert res.meta["stated_total"]["anggaran"] == exp.total_sesudah == D("36643706.80")
+
+
+def test_two_groups_cut_to_the_same_text_stay_two_checked_groups():
+    from efisiensi.read.grid import Sheet
+
+    cut = "[#] Belanja Makan Minum Rapat Koordinasi Penyusunan Re"  # cut at 50 characters
+    rows = [
+        ["Kode Rekening", "Uraian", "Koefisien", "Satuan", "Harga", "PPN", "Jumlah"],
+        ["5.1.02.01.01.0052", "Belanja Makanan dan Minuman Rapat", "", "", "", "", "Rp. 1.110.000,00"],
+        ["", cut, "", "", "", "", "Rp. 555.000,00"],
+        ["", "Nasi Kotak", "10 Kotak", "Kotak", "Rp. 50.000,00", "11%", "Rp. 555.000,00"],
+        ["", cut, "", "", "", "", "Rp. 555.000,00"],
+        ["", "Nasi Kotak", "5 Orang x 2 Kali", "Kotak", "Rp. 50.000,00", "11%", "Rp. 555.000,00"],
+        ["Jumlah Anggaran Sub Kegiatan", "", "", "", "", "", "Rp. 1.110.000,00"],
+    ]
+    res = READER.read(Sheet("dpa.xlsx", "Rincian", rows, list(range(1, 8))), ReadOptions())
+    assert list(res.frame["sumber_baris"]) == [4, 6]
+    assert set(res.frame["kelompok"]) == {cut[4:]}
+    assert money_sum(res.frame["anggaran"]) == D("1110000.00") and res.findings == []
+    held = {(c["check"], c["row"]) for c in res.meta["checks"] if c["held"]}
+    assert {("hierarchy_subtotal", 3), ("hierarchy_subtotal", 5), ("row_arithmetic", 4),
+            ("row_arithmetic", 6), ("total_row", 7), ("hierarchy_subtotal", 2)} <= held
+    assert len(cut[4:]) == 50

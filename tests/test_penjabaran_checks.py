@@ -156,7 +156,13 @@ def test_coded_row_with_money_and_nothing_to_check_it_is_a_finding(tmp_path):
     body = _body([f"{P}5.2.2.15.01 ,Perjalanan Dinas ,1000000,"], 1000000)
     body.insert(0, "1.20 ,URUSAN WAJIB ,1000000,")
     res = read(_file(tmp_path, body))
-    assert [(x.code, x.row) for x in res.findings] == [("skipped_amount", 8)]
+    assert [(x.code, x.row, x.severity) for x in res.findings] == [("skipped_amount", 8, "info")]
+    assert "1.000.000" in res.findings[0].message
+    # an akun row with money and no line under it: its rupiah are not in the table
+    body = _body([f"{P}5.2.2.15.01 ,Perjalanan Dinas ,1000000,"], 1000000)
+    body.insert(0, "1.20 . 1.20.03 . 00.00 . 6 ,PEMBIAYAAN DAERAH ,250000,")
+    res = read(_file(tmp_path, body))
+    assert [(x.code, x.row, x.severity) for x in res.findings] == [("skipped_amount", 8, "warning")]
 
 
 def test_same_item():

@@ -172,12 +172,19 @@ def _parse(cells: dict[str, str], styles: dict[str, str | None], options: ReadOp
 
 
 def _unchecked(r: _Row, find) -> None:
-    """A coded row with money that is neither a line nor a checked subtotal is said."""
+    """A coded row with money that is neither a line nor a checked subtotal is said.
+
+    Urusan / organisation headings (``1 URUSAN WAJIB``) restate sums of the lines
+    below them (``info``); an account row with money and nothing under it is a
+    ``warning``: its rupiah are not in the table.
+    """
     amount = next((v for v in r.values.values() if v), None)
     if amount is not None:
-        find("skipped_amount", f"{r.code.raw.strip()} {r.name.strip()}: jumlah {amount} tidak dibaca "
-             "sebagai rincian dan tidak ada rincian di bawahnya untuk memeriksanya", r.idx,
-             amount=str(amount), kind=r.kind)
+        heading = r.kind in ("structure", "nonkeg")
+        find("skipped_amount", f"{r.code.raw.strip()} {r.name.strip()}: jumlah {rupiah(amount)} "
+             + ("(baris judul urusan/organisasi) tidak dihitung dan tidak dapat diperiksa" if heading
+                else "tidak dibaca sebagai rincian dan tidak ada rincian di bawahnya untuk memeriksanya"),
+             r.idx, "info" if heading else "warning", amount=str(amount), kind=r.kind)
 
 
 def role_of(recs: list[_Row], chart: str) -> dict[str, int]:

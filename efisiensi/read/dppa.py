@@ -6,8 +6,13 @@ components. Only the finest rows are line items; each carries down the context
 above it (rekening, group, note, and the sub kegiatan / organisation / sumber dana
 of the preamble). Every stated subtotal and ``JUMLAH`` row is checked against the
 sum of its leaves, Sebelum and Sesudah separately, and each difference becomes a
-finding. The tree walk lives in :mod:`efisiensi.read.dppa_tree`, the row
-vocabulary in :mod:`efisiensi.read.dppa_layout`.
+finding. Each component row proves itself too: per stage, Koefisien × Harga (+ PPN,
+printed as a rate or an amount) = Jumlah, and Bertambah/(Berkurang) = Sesudah −
+Sebelum (:mod:`efisiensi.read.dppa_checks`). A Pemda's own print may repeat the
+header, the parent codes and a ``JUMLAH``/``Jumlah <sumber dana>`` row per funding
+source: each block is read and checked on its own. Every check made is a record in
+``meta["checks"]`` (held or not). The tree walk lives in
+:mod:`efisiensi.read.dppa_tree`, the row vocabulary in :mod:`efisiensi.read.dppa_layout`.
 
 Reading happens in three passes: rows are classified (header, preamble, data,
 JUMLAH, ignored), each amount column is parsed as a whole (the number style is a

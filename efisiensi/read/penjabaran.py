@@ -20,6 +20,12 @@ What the reader does, and why:
   with an ``unreadable_amount`` finding. An empty amount whose Penjelasan starts with
   a number (Gunungkidul 2015/2016) takes that number, with an ``ambiguous_amount``
   finding. Percentages are ignored: Kulon Progo's lost their decimal point.
+* Nothing is merged or dropped unsaid (:mod:`efisiensi.read.penjabaran_checks`): a
+  line printed again with one code, context, name and amount is counted once with a
+  ``duplicate_row`` finding naming both rows; lines that only share code and amount
+  stay; uncoded ``JUMLAH …`` / ``SURPLUS …`` rows are checked against the leaves; any
+  other row with money that is not counted is a ``skipped_amount`` finding. Every
+  check made is a record in ``meta["checks"]`` (held or not).
 * Ringkasan files (codes without prefix) are read as pemda-level accounts; roots
   1/2/3 (pendapatan/belanja/pembiayaan) are mapped to 4/5/6. APBDes files keep their
   desa codes with an empty ``bagan_akun``.

@@ -170,3 +170,32 @@ def test_two_groups_cut_to_the_same_text_stay_two_checked_groups():
     assert {("hierarchy_subtotal", 3), ("hierarchy_subtotal", 5), ("row_arithmetic", 4),
             ("row_arithmetic", 6), ("total_row", 7), ("hierarchy_subtotal", 2)} <= held
     assert len(cut[4:]) == 50
+
+
+def _one_stage(lines: list[list[object]]):
+    from efisiensi.read.grid import Sheet
+
+    total = sum((D(str(r[-1])) for r in lines), D(0))
+    rows = [["Kode Rekening", "Uraian", "Koefisien", "Satuan", "Harga", "PPN", "Jumlah"],
+            ["5.1.02.01.01.0052", "Belanja Makanan dan Minuman Rapat", "", "", "", "", float(total)],
+            *[["", *r] for r in lines], ["JUMLAH", "", "", "", "", "", float(total)]]
+    return READER.read(Sheet("dpa.xlsx", "Rincian", rows, list(range(1, len(rows) + 1))), ReadOptions())
+
+
+def test_ppn_as_a_bare_number_is_a_rate_or_an_amount():
+    res = _one_stage([["Nasi Kotak", "10 Kotak", "Kotak", 50000.0, 11.0, 555000.0],     # 11 = 11 %
+                      ["Kue Kotak", "10 Kotak", "Kotak", 20000.0, 22000.0, 222000.0]])  # an amount
+    assert res.findings == []
+    assert [c["held"] for c in res.meta["checks"] if c["check"] == "row_arithmetic"] == [True, True]
+
+
+def test_a_sheet_printing_jumlah_without_ppn_is_checked_by_its_own_convention():
+    lines = [["Nasi Kotak", "10 Kotak", "Kotak", 50000.0, "11%", 500000.0],
+             ["Kue Kotak", "5 Kotak", "Kotak", 20000.0, "11%", 100000.0]]
+    res = _one_stage(lines)
+    assert res.findings == [] and money_sum(res.frame["anggaran"]) == D("600000.00")
+    arith = [c for c in res.meta["checks"] if c["check"] == "row_arithmetic"]
+    assert all(c["held"] and "tidak termasuk" in c["message"] for c in arith)
+    # one line that includes its PPN among lines that do not: the sheet contradicts itself
+    res = _one_stage([*lines, ["Air Mineral", "10 Dus", "Dus", 10000.0, "11%", 111000.0]])
+    assert [(f.code, f.row) for f in res.findings] == [("row_arithmetic", 3), ("row_arithmetic", 4)]

@@ -90,15 +90,34 @@ def _rounds_to(computed: Decimal, printed: Decimal) -> bool:
     return any(computed.quantize(q, ROUND_HALF_UP) == printed for q in (Decimal("0.01"), Decimal("1")))
 
 
+def _taxes(base: Decimal, ppn: tuple[str, Decimal] | None, unit: int | None) -> list[Decimal]:
+    """The PPN amounts a printed PPN cell can mean: a rate, an amount, or a bare rate (``11``)."""
+    if ppn is None:
+        return [_ZERO]
+    kind, value = ppn
+    if kind == "rate":
+        return [base * value / 100]
+    out = [value * (unit or 1)]
+    if 0 < value <= 100 and value == value.to_integral_value():
+        out.append(base * value / 100)  # "11" in a numeric cell: the rate without its %
+    return out
+
+
 def check_rows(sheet, events, values, bad, unit: int | None) -> tuple[list[Finding], list[dict]]:
-    """Every component row (koefisien × harga + PPN) and every Bertambah/(Berkurang) cell."""
+    """Every component row (koefisien × harga + PPN) and every Bertambah/(Berkurang) cell.
+
+    PPN is part of Jumlah (SIPD-RI: total = volume × harga + pajak). A sheet whose every
+    taxed line prints Jumlah without its PPN states that convention itself and is
+    checked by it (the message says so).
+    """
     findings: list[Finding] = []
     checks: list[dict] = []
     where = sheet.name or None
+    lines = []
     for kind, i, hm in events:
         if kind not in ("data", "total"):
             continue
-        row, rownum = sheet.rows[i], sheet.row_numbers[i]
+        row = sheet.rows[i]
         for side in (AFTER, BEFORE) if hm.before else (AFTER,):
             jumlah, harga = values.get((i, side, "jumlah")), values.get((i, side, "harga"))
             volume = koefisien_volume(hm.get(row, side, "koefisien"))
@@ -106,23 +125,31 @@ def check_rows(sheet, events, values, bad, unit: int | None) -> tuple[list[Findi
                 continue
             base = volume * harga
             ppn = ppn_value(hm.get(row, side, "ppn"))
-            tax = _ZERO if ppn is None else (
-                base * ppn[1] / 100 if ppn[0] == "rate" else ppn[1] * (unit or 1))
-            held = _rounds_to(base + tax, jumlah)
-            what = f"{cell_text(hm.get(row, side, 'koefisien'))} × {rupiah(harga)}" + (
-                "" if ppn is None or not ppn[1] else
-                f" + PPN {ppn[1]}%" if ppn[0] == "rate" else f" + PPN {rupiah(tax)}")
-            message = (f"Jumlah ({_SIDE[side]}) tertulis {rupiah(jumlah)}, "
-                       f"{what} = {rupiah((base + tax).quantize(_ZERO, ROUND_HALF_UP))}")
-            checks.append(check("row_arithmetic", where, rownum, jumlah,
-                                (base + tax).quantize(_ZERO, ROUND_HALF_UP), message, held=held))
-            if not held:
-                findings.append(Finding("row_arithmetic", message, sheet.file, sheet.name, rownum,
-                                        detail={"stated": jumlah, "computed": base + tax,
-                                                "side": side, "kind": "koefisien_harga"}))
+            lines.append((i, side, hm, jumlah, harga, base, ppn, _taxes(base, ppn, unit)))
+    taxed = [(j, b, t) for _, _, _, j, _, b, _, t in lines if any(t)]
+    excluded = bool(taxed) and all(_rounds_to(b, j) and not any(_rounds_to(b + x, j) for x in t)
+                                   for j, b, t in taxed)
+    for i, side, hm, jumlah, harga, base, ppn, taxes in lines:
+        rownum = sheet.row_numbers[i]
+        tax = next((x for x in taxes if _rounds_to(base + x, jumlah)), taxes[0])
+        computed = (base if excluded else base + tax).quantize(_ZERO, ROUND_HALF_UP)
+        held = _rounds_to(base if excluded else base + tax, jumlah)
+        what = f"{cell_text(hm.get(sheet.rows[i], side, 'koefisien'))} × {rupiah(harga)}"
+        if ppn is not None and ppn[1]:
+            what += (" (PPN tidak termasuk dalam Jumlah pada lembar ini)" if excluded
+                     else f" + PPN {rupiah(tax.quantize(_ZERO, ROUND_HALF_UP))}")
+        message = f"Jumlah ({_SIDE[side]}) tertulis {rupiah(jumlah)}, {what} = {rupiah(computed)}"
+        checks.append(check("row_arithmetic", where, rownum, jumlah, computed, message, held=held))
+        if not held:
+            findings.append(Finding("row_arithmetic", message, sheet.file, sheet.name, rownum,
+                                    detail={"stated": jumlah, "computed": computed,
+                                            "side": side, "kind": "koefisien_harga"}))
+    for kind, i, hm in events:
         diff = values.get((i, "", "selisih"))
-        if diff is None or not hm.before or any((i, s, "jumlah") in bad for s in (AFTER, BEFORE)):
+        if kind not in ("data", "total") or diff is None or not hm.before \
+                or any((i, s, "jumlah") in bad for s in (AFTER, BEFORE)):
             continue
+        rownum = sheet.row_numbers[i]
         after, before = values.get((i, AFTER, "jumlah"), _ZERO), values.get((i, BEFORE, "jumlah"), _ZERO)
         message = (f"Bertambah/(Berkurang) tertulis {rupiah(diff)}, Sesudah − Sebelum = "
                    f"{rupiah(after - before)}")

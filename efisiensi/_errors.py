@@ -89,6 +89,10 @@ FINDING_CODES: dict[str, str] = {
     "hidden_content": "hidden sheets or rows were read",
     "formula_without_value": "a formula cell has no stored result (file written without calculating); "
                              "it is not read as 0",
+    "duplicate_row": "a line printed again with the same code, context, name and amount; counted once "
+                     "(detail: both rows)",
+    "skipped_amount": "a row with money on it that is neither a line item nor a checked subtotal or "
+                      "total: not counted, and said",
     "too_many_fields": "a CSV record has a field beyond its header's last column (an unquoted "
                        "1,234,567.00 in a comma CSV breaks the columns)",
 }

@@ -16,8 +16,8 @@ columns) after ``JUMLAH``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from decimal import Decimal
+from dataclasses import dataclass, field, replace
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -47,10 +47,18 @@ class Komponen:
     harga: Decimal
     sebelum: tuple[str, int] | None  # (koefisien as printed, volume)
     sesudah: tuple[str, int] | None
+    ppn: Decimal = D(0)  # PPN rate (0.11 = 11 %)
 
     def jumlah(self, side: str) -> Decimal | None:
         vol = self.sebelum if side == "sebelum" else self.sesudah
-        return None if vol is None else (self.harga * vol[1]).quantize(D("0.01"))
+        return None if vol is None else (self.harga * vol[1]).quantize(D("0.01")) + self.pajak(side)
+
+    def pajak(self, side: str) -> Decimal:
+        """The PPN amount of one side, rounded to the sen as a print does."""
+        vol = self.sebelum if side == "sebelum" else self.sesudah
+        if vol is None:
+            return D("0.00")
+        return (self.harga * vol[1] * self.ppn).quantize(D("0.01"), ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)
@@ -70,6 +78,7 @@ class Rekening:
     kode: str
     nama: str
     kelompok: tuple[Kelompok, ...]
+    sumber_dana: str | None = None  # a funding source of its own (its own block)
 
 
 @dataclass(frozen=True)
@@ -189,8 +198,10 @@ def fmt_id(value: Decimal) -> str:
 
 class _Writer:
     def __init__(self, ws: Worksheet, *, teks: bool, perubahan: bool, components: bool,
-                 wrong: str | None, page_break_after: int | None, stage: str) -> None:
+                 wrong: str | None, page_break_after: int | None, stage: str,
+                 ppn: str = "nol", sumber: str | None = None, cetak: str = "") -> None:
         self.ws, self.teks, self.perubahan, self.components = ws, teks, perubahan, components
+        self.ppn, self.sumber, self.cetak = ppn, sumber, cetak
         self.wrong, self.page_break_after, self.stage = wrong, page_break_after, stage
         self.r = 0
         self.width = 13 if perubahan else 7
@@ -201,7 +212,9 @@ class _Writer:
     def money(self, value: Decimal | None) -> object:
         if value is None:
             return None
-        return fmt_id(value) if self.teks else float(value)
+        if not self.teks:
+            return float(value)
+        return f"Rp. {fmt_id(value)}" if self.cetak == "sipd" else fmt_id(value)
 
     def put(self, col: int, value: object) -> None:
         if value is not None and value != "":
@@ -266,10 +279,25 @@ class _Writer:
         self.r += 1
         self.line("RINCIAN ANGGARAN BELANJA KEGIATAN SATUAN KERJA PERANGKAT DAERAH", merge=(1, self.width))
 
-    def header(self) -> None:
+    def header(self) -> list[int]:
         ws, top = self.ws, self.r + 1
         fields = ["Koefisien", "Satuan", "Harga", "PPN", "Jumlah"]
-        if self.perubahan:
+        if self.cetak == "sipd" and self.perubahan:
+            # SIPD-RI: stage over "Rincian Perhitungan | Jumlah" over Koefisien … PPN
+            self.line("Kode Rekening", "Uraian", "Sebelum Perubahan", None, None, None, None,
+                      "Setelah Perubahan", None, None, None, None, "Bertambah/ (Berkurang)")
+            self.line(None, None, "Rincian Perhitungan", None, None, None, "Jumlah",
+                      "Rincian Perhitungan", None, None, None, "Jumlah")
+            self.line(None, None, *fields[:4], None, *fields[:4])
+            for c in (1, 2, 13):
+                ws.merge_cells(start_row=top, start_column=c, end_row=top + 2, end_column=c)
+            for c in (7, 12):
+                ws.merge_cells(start_row=top + 1, start_column=c, end_row=top + 2, end_column=c)
+            for a, b in ((3, 7), (8, 12)):
+                ws.merge_cells(start_row=top, start_column=a, end_row=top, end_column=b)
+            for a, b in ((3, 6), (8, 11)):
+                ws.merge_cells(start_row=top + 1, start_column=a, end_row=top + 1, end_column=b)
+        elif self.perubahan:
             self.line("Kode Rekening", "Uraian", "Sebelum Perubahan", None, None, None, None,
                       "Setelah Perubahan", None, None, None, None, "Bertambah/(Berkurang)")
             self.line(None, None, *fields, *fields)
@@ -283,18 +311,25 @@ class _Writer:
             for c in (1, 2, 7):
                 ws.merge_cells(start_row=top, start_column=c, end_row=top + 1, end_column=c)
             ws.merge_cells(start_row=top, start_column=3, end_row=top, end_column=6)
-        self.exp.header_rows += [top, top + 1]
+        rows = list(range(top, self.r + 1))
+        self.exp.header_rows += rows
+        return rows
 
     def page_break(self) -> None:
         self.line("Halaman 1 dari 2", merge=(1, self.width))
         self.r += 1
-        start = self.r + 1
-        self.header()
-        self.exp.repeated_header_rows += [start, start + 1]
+        self.exp.repeated_header_rows += self.header()
 
     def subtotal(self, kode: str, uraian: str, comps: list[Komponen]) -> None:
         self.line(kode or None, uraian)
         self.amounts(_sum(comps, "sebelum"), _sum(comps, "sesudah"), kode or uraian)
+
+    def ppn_cell(self, k: Komponen, side: str) -> object:
+        if self.ppn == "persen":  # the rate as printed: "11%" or "0%"
+            return f"{k.ppn * 100:g}%" if self.teks else f"{k.ppn * 100:g} %"
+        if self.ppn == "rupiah":  # the PPN amount
+            return self.money(k.pajak(side))
+        return "0,00" if self.teks else 0
 
     def komponen(self, k: Komponen, sk: SubKegiatan, ctx: dict[str, str]) -> None:
         self.line(None, k.nama)
@@ -305,7 +340,7 @@ class _Writer:
                 self.put(col, vol[0])
                 self.put(col + 1, k.satuan)
                 self.put(col + 2, self.money(k.harga))
-                self.put(col + 3, "0,00" if self.teks else 0)
+                self.put(col + 3, self.ppn_cell(k, side))
         if self.perubahan and k.sesudah is None:
             after = D("0.00")  # a cut line keeps its row with Sesudah 0
         else:
@@ -313,7 +348,7 @@ class _Writer:
         self.amounts(k.jumlah("sebelum"), after, k.nama)
         shown = k.sesudah if k.sesudah is not None and self.stage == "sesudah" else k.sebelum
         self.exp.leaves.append(LeafExpectation(
-            self.r, sk.kode, sk.sumber_dana, ctx["kode"], ctx["kelompok"], ctx["keterangan"], k.nama,
+            self.r, sk.kode, ctx["sumber_dana"], ctx["kode"], ctx["kelompok"], ctx["keterangan"], k.nama,
             k.spek, shown[0], k.harga,
             sesudah=(after if self.perubahan else k.jumlah(self.stage)),
             sebelum=(k.jumlah("sebelum") or D("0.00")) if self.perubahan else None))
@@ -327,15 +362,34 @@ class _Writer:
                  for k in ket.komponen if self._shown(k)]
         self.title(2025)
         self.preamble(sk, _sum(every, "sesudah"), _sum(every, "sebelum"))
+        sources = list(dict.fromkeys(rek.sumber_dana or sk.sumber_dana for rek in sk.rekening))
+        if self.sumber is None or len(sources) == 1:
+            self.table(sk, sk.rekening, sk.sumber_dana)
+            self.jumlah(every, "Jumlah Anggaran Sub Kegiatan" if self.cetak == "sipd" else "JUMLAH")
+            return every
+        # a Pemda's own print: one block per funding source, each with its header and JUMLAH
+        for source in sources:
+            reks = tuple(r for r in sk.rekening if (r.sumber_dana or sk.sumber_dana) == source)
+            if self.sumber == "baris":
+                self.line("Sumber Dana", f": {source}", merge=(2, self.width))
+            else:
+                self.line(f"SUMBER PENDANAAN : {source}", merge=(1, self.width))
+            self.table(sk, reks, source)
+            self.jumlah([k for r in reks for kel in r.kelompok for ket in kel.keterangan
+                         for k in ket.komponen if self._shown(k)],
+                        "JUMLAH" if self.sumber == "baris" else f"Jumlah {source}")
+        return every
+
+    def table(self, sk: SubKegiatan, rekening: tuple[Rekening, ...], source: str) -> None:
         self.header()
         written: set[str] = set()
-        for rek in sorted(sk.rekening, key=lambda x: x.kode):
+        for rek in sorted(rekening, key=lambda x: x.kode):
             parts = rek.kode.split(".")
             for n in range(1, 6):
                 prefix = ".".join(parts[:n])
                 if prefix not in written:
                     written.add(prefix)
-                    under = [k for r in sk.rekening if r.kode.startswith(prefix + ".")
+                    under = [k for r in rekening if r.kode.startswith(prefix + ".")
                              for kel in r.kelompok for ket in kel.keterangan for k in ket.komponen
                              if self._shown(k)]
                     self.subtotal(prefix, ACCOUNT_NAMES[prefix], under)
@@ -343,7 +397,7 @@ class _Writer:
             self.subtotal(rek.kode, rek.nama, comps)
             if not self.components:
                 self.exp.leaves.append(LeafExpectation(
-                    self.r, sk.kode, sk.sumber_dana, rek.kode, "", "", "", "", "", None,
+                    self.r, sk.kode, source, rek.kode, "", "", "", "", "", None,
                     sesudah=_sum(comps, "sesudah" if self.perubahan else self.stage),
                     sebelum=_sum(comps, "sebelum") if self.perubahan else None))
                 continue
@@ -354,8 +408,8 @@ class _Writer:
                     shown = [k for k in ket.komponen if self._shown(k)]
                     self.subtotal("", f"[-] {ket.teks}", shown)
                     for k in shown:
-                        self.komponen(k, sk, {"kode": rek.kode, "kelompok": kel.teks, "keterangan": ket.teks})
-        return every
+                        self.komponen(k, sk, {"kode": rek.kode, "kelompok": kel.teks,
+                                              "keterangan": ket.teks, "sumber_dana": source})
 
     def _shown(self, k: Komponen) -> bool:
         # a DPA holds one stage: a line absent from it is not printed at all
@@ -397,6 +451,9 @@ def build_dppa_workbook(
     wrong_subtotal: str | None = None,
     page_break_after: int | None = 3,
     grand_total: bool = False,
+    ppn: str = "nol",
+    sumber: str | None = None,
+    cetak: str = "",
 ) -> dict[str, SheetExpectation]:
     """Write a printed DPPA (or DPA) workbook and return what each sheet must yield.
 
@@ -420,6 +477,19 @@ def build_dppa_workbook(
         Insert a page footer and a repeated header after this many components.
     grand_total
         Close the last block with a sheet-wide ``Jumlah Total`` too.
+    ppn
+        How the PPN column is printed: ``"nol"`` (0 everywhere), ``"persen"`` (the
+        rate, ``11%``) or ``"rupiah"`` (the PPN amount); use :func:`with_ppn` to give
+        components a rate.
+    sumber
+        ``None``: one table per sub kegiatan. ``"baris"`` / ``"sel"``: one block per
+        funding source (a ``Sumber Dana | : X`` line closed by ``JUMLAH``, or one
+        ``SUMBER PENDANAAN : X`` cell closed by ``Jumlah X``), each with its own
+        header; use :func:`with_sources`.
+    cetak
+        ``"sipd"``: the SIPD-RI print of a DPPA: a three-row header (stage over
+        ``Rincian Perhitungan | Jumlah`` over ``Koefisien | Satuan | Harga | PPN``),
+        amounts written ``Rp. 1.234,00`` and a closing ``Jumlah Anggaran Sub Kegiatan``.
 
     Returns
     -------
@@ -434,16 +504,61 @@ def build_dppa_workbook(
     for name, teks in (("DPPA angka", False), ("DPPA teks", True)):
         w = _Writer(wb.create_sheet(name), teks=teks, perubahan=perubahan, components=components,
                     wrong=wrong_subtotal, page_break_after=page_break_after,
-                    stage="sesudah" if perubahan else "sebelum")
+                    stage="sesudah" if perubahan else "sebelum", ppn=ppn, sumber=sumber,
+                    cetak=cetak)
         w.ws.column_dimensions["B"].width = 60
         every: list[Komponen] = []
         for n, sk in enumerate(spec):
-            comps = w.block(sk)
-            every += comps
-            w.jumlah(comps, "JUMLAH")
+            every += w.block(sk)
             if grand_total and n == len(spec) - 1:
                 w.jumlah(every, "Jumlah Total")
             w.signatures()
         out[name] = w.exp
     wb.save(path)
     return out
+
+
+PPN_RATE = D("0.11")
+
+
+def with_ppn(spec: tuple[SubKegiatan, ...] = SPEC, rate: Decimal = PPN_RATE) -> tuple[SubKegiatan, ...]:
+    """Every other component (in spec order) bears PPN at ``rate``."""
+    n = 0
+
+    def comp(k: Komponen) -> Komponen:
+        nonlocal n
+        n += 1
+        return replace(k, ppn=rate) if n % 2 else k
+
+    return _map(spec, comp=comp)
+
+
+def with_cut_kelompok(spec: tuple[SubKegiatan, ...] = SPEC, *, width: int = 50,
+                      ellipsis: bool = False) -> tuple[SubKegiatan, ...]:
+    """``[#]`` texts as SIPD-RI prints them: long, and cut at ``width`` characters.
+
+    The long form names the year ("… Tahun Anggaran 2025 …"), which must not be
+    taken for the preamble's year line.
+    """
+    def kel(k: Kelompok) -> Kelompok:
+        text = f"{k.teks} Tahun Anggaran 2025 pada Dinas Pendidikan dan Kebudayaan Kabupaten Buru"
+        cut = text[: width - 3].rstrip() + "..." if ellipsis else text[:width].rstrip()
+        return replace(k, teks=cut)
+
+    return _map(spec, kel=kel)
+
+
+def with_sources(spec: tuple[SubKegiatan, ...] = SPEC,
+                 source: str = "Dana Alokasi Khusus (DAK) Non Fisik") -> tuple[SubKegiatan, ...]:
+    """The last rekening of each sub kegiatan is paid from a second funding source."""
+    return tuple(replace(sk, rekening=(*sk.rekening[:-1], replace(sk.rekening[-1], sumber_dana=source)))
+                 for sk in spec)
+
+
+def _map(spec, *, comp=lambda k: k, kel=lambda k: k):
+    return tuple(replace(sk, rekening=tuple(
+        replace(rek, kelompok=tuple(
+            kel(replace(kl, keterangan=tuple(
+                replace(kt, komponen=tuple(comp(k) for k in kt.komponen)) for kt in kl.keterangan)))
+            for kl in rek.kelompok))
+        for rek in sk.rekening)) for sk in spec)

@@ -6,8 +6,13 @@ components. Only the finest rows are line items; each carries down the context
 above it (rekening, group, note, and the sub kegiatan / organisation / sumber dana
 of the preamble). Every stated subtotal and ``JUMLAH`` row is checked against the
 sum of its leaves, Sebelum and Sesudah separately, and each difference becomes a
-finding. The tree walk lives in :mod:`efisiensi.read.dppa_tree`, the row
-vocabulary in :mod:`efisiensi.read.dppa_layout`.
+finding. Each component row proves itself too: per stage, Koefisien × Harga (+ PPN,
+printed as a rate or an amount) = Jumlah, and Bertambah/(Berkurang) = Sesudah −
+Sebelum (:mod:`efisiensi.read.dppa_checks`). A Pemda's own print may repeat the
+header, the parent codes and a ``JUMLAH``/``Jumlah <sumber dana>`` row per funding
+source: each block is read and checked on its own. Every check made is a record in
+``meta["checks"]`` (held or not). The tree walk lives in
+:mod:`efisiensi.read.dppa_tree`, the row vocabulary in :mod:`efisiensi.read.dppa_layout`.
 
 Reading happens in three passes: rows are classified (header, preamble, data,
 JUMLAH, ignored), each amount column is parsed as a whole (the number style is a
@@ -40,10 +45,10 @@ from decimal import Decimal
 import pandas as pd
 
 from .._errors import Finding
-from .._format import rupiah
 from .._money import to_money_series
 from .base import ReadOptions, ReadResult
 from .codes import normalize_code, split_code_and_name
+from .dppa_checks import check_rows
 from .dppa_layout import (
     AFTER,
     BEFORE,
@@ -54,9 +59,11 @@ from .dppa_layout import (
     is_header_start,
     is_header_words,
     is_total_label,
+    marker,
     preamble_item,
     read_header,
     sniff_score,
+    starts_total,
     texts,
     year_in,
 )
@@ -89,7 +96,8 @@ def classify(sheet: Sheet) -> list[_Event]:
         if (item := preamble_item(row)) is not None:
             events.append(("preamble", i, item))
             state = "preamble"
-        elif (year := year_in(row)) is not None:
+        elif (year := year_in(row)) is not None and not (state == "table" and _is_line(row, hm)):
+            # "[#] Rapat … Tahun Anggaran 2025" is a line of the table, not the year
             events.append(("preamble", i, ("tahun", str(year))))
         elif state == "end" and hm is not None and _is_total(row, hm):
             events.append(("total", i, hm))  # a sheet-wide total after the last JUMLAH
@@ -108,9 +116,27 @@ def classify(sheet: Sheet) -> list[_Event]:
 
 
 def _is_total(row: Sequence[object], hm: HeaderMap) -> bool:
+    """A closing total: ``JUMLAH``, ``Jumlah Total`` … or any uncoded ``Jumlah …`` row
+    without quantities (``Jumlah Sumber Dana DAU``); the walk checks it against the
+    lines it closes, so a wrong guess is a finding, never a line counted twice."""
     label = cell_text(_at(row, hm.kode)) or cell_text(_at(row, hm.uraian)) or next(iter(texts(row)), "")
     cols = [hm.after["jumlah"], *([hm.before["jumlah"]] if "jumlah" in hm.before else [])]
-    return is_total_label(label) and any(cell_text(_at(row, c)) for c in cols)
+    if not any(cell_text(_at(row, c)) for c in cols):
+        return False
+    if is_total_label(label):
+        return True
+    quantities = any(cell_text(hm.get(row, s, f)) for s in (AFTER, BEFORE) for f in ("koefisien", "harga"))
+    return not quantities and starts_total(label) and marker(label) is None
+
+
+def _is_line(row: Sequence[object], hm: HeaderMap | None) -> bool:
+    """A row of the table itself: a ``[#]``/``[-]`` marker or an amount under Jumlah."""
+    if hm is None:
+        return False
+    if any(marker(t) for t in texts(row)[:2]):
+        return True
+    return any(cell_text(_at(row, c)) for c in (hm.after.get("jumlah"), hm.before.get("jumlah"))
+               if c is not None)
 
 
 def _at(row: Sequence[object], col: int) -> object:
@@ -169,25 +195,6 @@ def _chart(sheet: Sheet, events: list[_Event], forced: str | None) -> str | None
     return votes.most_common(1)[0][0] if votes else None
 
 
-def _row_arithmetic(sheet: Sheet, events: list[_Event], values, bad) -> list[Finding]:
-    """Bertambah/(Berkurang) must equal Sesudah − Sebelum on every row that states it."""
-    out = []
-    for kind, i, hm in events:
-        diff = values.get((i, "", "selisih"))
-        if kind not in ("data", "total") or diff is None or not hm.before:
-            continue
-        if any((i, s, "jumlah") in bad for s in (AFTER, BEFORE)):
-            continue
-        after, before = values.get((i, AFTER, "jumlah"), ZERO), values.get((i, BEFORE, "jumlah"), ZERO)
-        if after - before != diff:
-            out.append(Finding("row_arithmetic",
-                               f"Bertambah/(Berkurang) tertulis {rupiah(diff)}, padahal Sesudah − "
-                               f"Sebelum = {rupiah(after - before)}",
-                               sheet.file, sheet.name, sheet.row_numbers[i],
-                               detail={"stated": diff, "computed": after - before}))
-    return out
-
-
 def _frame(leaves: list[dict[str, object]], sides: set[str]) -> pd.DataFrame:
     n = len(leaves)
     data: dict[str, object] = {
@@ -238,13 +245,15 @@ class DppaReader:
             elif kind == "total":
                 walk.total(i, payload)
         walk.end_block()
-        findings += walk.findings + _row_arithmetic(sheet, events, values, bad)
+        row_findings, row_checks = check_rows(sheet, events, values, bad, options.unit)
+        findings += walk.findings + row_findings
         if not walk.leaves:
             findings.append(Finding("no_line_items", "tabel Rincian Belanja tanpa baris rincian",
                                     sheet.file, sheet.name))
         findings.sort(key=lambda f: (f.row or 0, f.code))
         meta = {"layout": self.name, "stated_totals": [], "header_rows": [
-            sheet.row_numbers[i] for kind, i, _ in events if kind == "header"]}
+            sheet.row_numbers[i] for kind, i, _ in events if kind == "header"],
+            "checks": sorted(walk.checks + row_checks, key=lambda c: (c["row"] or 0, c["check"]))}
         for t in walk.totals:
             meta["stated_totals"].append({
                 "row": sheet.row_numbers[t.i], "scope": t.scope,

@@ -113,6 +113,12 @@ def is_total_label(text: str) -> bool:
     return normalize_header(text) in _TOTAL_WORDS
 
 
+def starts_total(text: str) -> bool:
+    """``Jumlah Sumber Dana DAU``, ``TOTAL BELANJA …``, ``Sub Total``: a total's label."""
+    words = normalize_header(text).split()
+    return bool(words) and (words[0] in ("jumlah", "total", "subtotal") or words[:2] == ["sub", "total"])
+
+
 def is_end_of_table(row: Sequence[object]) -> bool:
     """True for the first lines of a signature block (``Mengesahkan``, ``NIP …``)."""
     t = texts(row)

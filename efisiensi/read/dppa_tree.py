@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from .._errors import Finding
 from .._format import rupiah
+from .checkrec import check
 from .codes import AccountCode, normalize_code, split_code_and_name
 from .dppa_layout import (
     AFTER,
@@ -73,6 +74,7 @@ class Walk:
         self.ctx: dict[str, object] = {}
         self.leaves: list[dict[str, object]] = []
         self.findings: list[Finding] = []
+        self.checks: list[dict] = []  # one record per subtotal and total checked
         self.totals: list[Total] = []
         self.sides: set[str] = set()
         self.sums = {k: {AFTER: ZERO, BEFORE: ZERO, "n": 0} for k in ("block", "since", "sheet")}
@@ -149,8 +151,12 @@ class Walk:
                 continue
             stated = stated if stated is not None else ZERO
             computed = node.computed[side]
+            what = node.code.code if node.code else f"{_RANK_NAME[node.rank]} {node.text}"
+            self.checks.append(check(
+                "hierarchy_subtotal", self.sheet.name, self.sheet.row_numbers[node.i], stated, computed,
+                f"subtotal {what} ({_SIDE_LABEL[side]}) tertulis {rupiah(stated)}, jumlah rinciannya "
+                f"{rupiah(computed)}"))
             if stated != computed:
-                what = node.code.code if node.code else f"{_RANK_NAME[node.rank]} {node.text}"
                 self.finding("subtotal_mismatch", node.i,
                              f"subtotal {what} ({_SIDE_LABEL[side]}) tertulis {rupiah(stated)} "
                              f"tetapi jumlah rinciannya {rupiah(computed)}",
@@ -196,6 +202,10 @@ class Walk:
         total.scope = {"block": "sub_kegiatan", "since": "bagian", "sheet": "lembar"}[scope]
         total.computed = {s: acc[s] for s in stated}
         for s in sides:
+            self.checks.append(check(
+                "total_row", self.sheet.name, self.sheet.row_numbers[i], stated[s] or ZERO, acc[s],
+                f"JUMLAH ({_SIDE_LABEL[s]}) tertulis {rupiah(stated[s] or ZERO)}, jumlah baris "
+                f"rinciannya {rupiah(acc[s])}"))
             if (stated[s] or ZERO) != acc[s]:
                 self.finding("total_mismatch", i,
                              f"JUMLAH ({_SIDE_LABEL[s]}) tertulis {rupiah(stated[s] or ZERO)} "

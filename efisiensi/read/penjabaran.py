@@ -20,6 +20,12 @@ What the reader does, and why:
   with an ``unreadable_amount`` finding. An empty amount whose Penjelasan starts with
   a number (Gunungkidul 2015/2016) takes that number, with an ``ambiguous_amount``
   finding. Percentages are ignored: Kulon Progo's lost their decimal point.
+* Nothing is merged or dropped unsaid (:mod:`efisiensi.read.penjabaran_checks`): a
+  line printed again with one code, context, name and amount is counted once with a
+  ``duplicate_row`` finding naming both rows; lines that only share code and amount
+  stay; uncoded ``JUMLAH …`` / ``SURPLUS …`` rows are checked against the leaves; any
+  other row with money that is not counted is a ``skipped_amount`` finding. Every
+  check made is a record in ``meta["checks"]`` (held or not).
 * Ringkasan files (codes without prefix) are read as pemda-level accounts; roots
   1/2/3 (pendapatan/belanja/pembiayaan) are mapped to 4/5/6. APBDes files keep their
   desa codes with an empty ``bagan_akun``.
@@ -36,6 +42,7 @@ from functools import partial
 import pandas as pd
 
 from .._errors import Finding
+from .._format import rupiah
 from ._oldcodes import (
     BUDGET_ROOTS,
     OldCode,
@@ -47,8 +54,16 @@ from ._oldcodes import (
     unsplit_name,
 )
 from .base import ReadOptions, ReadResult
+from .checkrec import check
 from .grid import Sheet
 from .numbers import AmountError, parse_amount, parse_column
+from .penjabaran_checks import (
+    check_detail_money,
+    check_total_rows,
+    roles,
+    row_label,
+    unique_leaves,
+)
 
 NAME = "penjabaran"
 _ZERO = Decimal("0.00")
@@ -141,6 +156,70 @@ def _parent_key(r: _Row) -> tuple:
     return (r.group[0], r.group[1], r.account) if r.kind == "account" else (r.group[0], r.group[1] if r.kind == "kegiatan" else None, ())
 
 
+def _amount_cells(row: list[str], lay, label: str) -> dict[str, str]:
+    """The amount cells of an uncoded row; a total written in the code cell with its
+    amounts moved one column left (no Uraian) is read from where it sits."""
+    shift = 0
+    if label and _cell(row, lay.code).strip() == label and lay.uraian == lay.code + 1 \
+            and _cell(row, lay.uraian).strip() and row_label([_cell(row, lay.uraian)], 0, 0) == "":
+        shift = 1
+    return {col: _cell(row, j - shift) for j, col in lay.amounts.items()}
+
+
+def _parse(cells: dict[str, str], styles: dict[str, str | None], options: ReadOptions):
+    out: dict[str, Decimal | None] = {}
+    for col, cell in cells.items():
+        try:
+            value = parse_amount(cell, styles.get(col)) if cell.strip() else None
+        except AmountError:
+            value = None
+        out[col] = value * options.unit if value is not None and options.unit else value
+    return out
+
+
+def _unchecked(r: _Row, find) -> None:
+    """A coded row with money that is neither a line nor a checked subtotal is said.
+
+    Urusan / organisation headings (``1 URUSAN WAJIB``) restate sums of the lines
+    below them (``info``); an account row with money and nothing under it is a
+    ``warning``: its rupiah are not in the table.
+    """
+    amount = next((v for v in r.values.values() if v), None)
+    if amount is not None:
+        heading = r.kind in ("structure", "nonkeg")
+        find("skipped_amount", f"{r.code.raw.strip()} {r.name.strip()}: jumlah {rupiah(amount)} "
+             + ("(baris judul urusan/organisasi) tidak dihitung dan tidak dapat diperiksa" if heading
+                else "tidak dibaca sebagai rincian dan tidak ada rincian di bawahnya untuk memeriksanya"),
+             r.idx, "info" if heading else "warning", amount=str(amount), kind=r.kind)
+
+
+def role_of(recs: list[_Row], chart: str) -> dict[str, int]:
+    """The roots of pendapatan, belanja and pembiayaan, by the names of the file's akun rows."""
+    names: dict[int, set[str]] = defaultdict(set)
+    for r in recs:
+        if r.kind == "account" and len(r.account) == 1:
+            names[r.account[0]].add(r.name.upper().strip())
+    return roles(names, chart)
+
+
+def _check_nonkeg(r: _Row, leaves: list[_Row], role: dict[str, int], rownum, where, find,
+                  checks: list[dict]) -> None:
+    """A "Non Kegiatan" row states the belanja tidak langsung below it (or all its lines)."""
+    under = [x for x in leaves if x.context is r]
+    spend = [x for x in under if x.account and x.account[0] == role.get("b")]
+    for col, stated in r.values.items():
+        if stated is None:
+            continue
+        sums = [sum((x.values.get(col) or _ZERO for x in xs), _ZERO) for xs in (spend, under)]
+        got = stated if stated in sums else sums[0]
+        checks.append(check("hierarchy_subtotal", where, rownum(r.idx), stated, got,
+                            f"{r.code.raw.strip()} {r.name.strip()} ({col}): tertulis "
+                            f"{rupiah(stated)}, jumlah rinciannya {rupiah(got)}"))
+        if stated != got:
+            find("subtotal_mismatch", f"{r.code.raw.strip()} {r.name}: tertulis {stated}, "
+                 f"jumlah rinciannya {got}", r.idx, column=col, stated=str(stated), computed=str(got))
+
+
 class PenjabaranReader:
     """Reader for old-chart penjabaran CSVs (see the module docstring)."""
 
@@ -201,6 +280,9 @@ class PenjabaranReader:
             codes = {i: parse_old_code(rows[i][lay.code], account_only=True) for i in codes}
         recs: list[_Row] = []
         last: _Row | None = None
+        # uncoded rows that state an amount: totals (and rows outside any line), details
+        loose: list[tuple[int, str, dict[str, str]]] = []
+        details: list[tuple[int, _Row, dict[str, str]]] = []
         for i in body:
             row = rows[i]
             get = partial(_cell, row)
@@ -215,15 +297,21 @@ class PenjabaranReader:
                 recs.append(last)
                 continue
             texts = [c for c in row if c.strip()]
-            if not texts or last is None:
+            if not texts:
                 continue
-            if _TOTAL_LABEL.match(get(lay.uraian).strip() or texts[0].strip()):
+            label = row_label(row, lay.code, lay.uraian)
+            cells = _amount_cells(row, lay, label)
+            if last is None or _TOTAL_LABEL.match(label):
                 last = None  # stated totals and the signature block are not details
+                if any(c.strip() for c in cells.values()):
+                    loose.append((i, label, cells))
             elif texts == [get(lay.uraian)] and not last.code.account:
                 last.name = _clean([last.name, texts[0]])  # wrapped program/kegiatan name
             else:
                 last.ket.append(" ".join(c for j, c in enumerate(row) if c.strip()
                                          and j not in lay.amounts))
+                if any(c.strip() for c in cells.values()):
+                    details.append((i, last, cells))
         lengths = Counter(len(r.code.prefix) for r in recs if r.code.account)
         org_len = 4 if lengths and lengths.most_common(1)[0][0] == 8 else 3
         _classify(recs, org_len, account_only)
@@ -246,11 +334,13 @@ class PenjabaranReader:
         lo = [r for r in recs if r.kind == "lo"]
         if lo:
             find("not_line_items", f"{len(lo)} baris akrual (LO, akar 7-9) tidak dibaca sebagai "
-                 "rincian", lo[0].idx, "info")
+                 "rincian", lo[0].idx, "info", rows=[sheet.row_numbers[r.idx] for r in lo])
 
         # amounts, per column, over coded rows only (detail lines hold other numbers)
+        styles: dict[str, str | None] = {}
         for col in lay.amounts.values():
             parsed = parse_column([r.cells[col] for r in recs])
+            styles[col] = parsed.style
             for r, v in zip(recs, parsed.values, strict=True):
                 r.values[col] = v * options.unit if v is not None and options.unit else v
             for pos, reason in parsed.errors.items():
@@ -307,18 +397,13 @@ class PenjabaranReader:
         for r in accounts:
             if r.kind == "account" and len(r.account) > 2:
                 r.leaf = (r.group[0], r.group[1], r.account) not in parents
-        leaves, seen = [], {}
-        for r in accounts:
-            if not r.leaf or r.kind == "bad":
-                continue
-            key = (r.group, r.account, r.context.idx if r.context else None)
-            twin = seen.get(key)
-            if twin is not None and twin.values == r.values:
-                twin.ket += r.ket  # Kota Yk repeats a line at three levels with one code
-                meta["merged_duplicates"] = meta.get("merged_duplicates", 0) + 1
-                continue
-            seen[key] = r
-            leaves.append(r)
+        checks: list[dict] = []
+        rownum = sheet.row_numbers.__getitem__
+        where = sheet.name or None
+        leaves = unique_leaves((r for r in accounts if r.leaf and r.kind != "bad"), rownum, where,
+                               find, checks)
+        if len(leaves) < sum(1 for r in accounts if r.leaf and r.kind != "bad"):
+            meta["merged_duplicates"] = sum(1 for r in accounts if r.leaf and r.kind != "bad") - len(leaves)
         if sum(1 for r in recs if r.kind == "keg_leaf"):
             find("not_line_items", f"{sum(1 for r in leaves if r.kind == 'keg_leaf')} kegiatan "
                  "tanpa rincian rekening dibaca di tingkat kegiatan", sev="info")
@@ -335,13 +420,31 @@ class PenjabaranReader:
                 continue
             key = _parent_key(r)
             if r.kind == "account" and (r.group[0], r.group[1], r.account) not in parents:
+                _unchecked(r, find)
                 continue
             for col, stated in r.values.items():
                 got = sums.get(key, {}).get(col, _ZERO)
-                if stated is not None and stated != got:
+                if stated is None:
+                    continue
+                checks.append(check("hierarchy_subtotal", where, rownum(r.idx), stated, got,
+                                    f"{r.code.raw.strip()} {r.name.strip()} ({col}): tertulis "
+                                    f"{rupiah(stated)}, jumlah rinciannya {rupiah(got)}"))
+                if stated != got:
                     find("subtotal_mismatch", f"{r.code.raw.strip()} {r.name}: tertulis {stated}, "
                          f"jumlah rinciannya {got}", r.idx, column=col, stated=str(stated),
                          computed=str(got), partial=bool(bad_rows))
+        for r in recs:
+            if r.kind == "nonkeg" and any(x.context is r for x in leaves):
+                _check_nonkeg(r, leaves, role_of(recs, chart), rownum, where, find, checks)
+            elif r.kind in ("structure", "nonkeg"):
+                _unchecked(r, find)
+        role = role_of(recs, chart)
+        check_total_rows([(i, label, _parse(cells, styles, options)) for i, label, cells in loose],
+                         leaves, role, rownum, where, find, checks)
+        check_detail_money([(i, owner, v) for i, owner, cells in details
+                            if any((v := _parse(cells, styles, options)).values())],
+                           rownum, where, find, checks)
+        meta["checks"] = checks
 
         records = []
         for r in leaves:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._cents import dec
+from ._cents import dec  # noqa: F401  (re-exported for the readers)
 from .records import record
 
 #: share of groups that must add up before a column is taken for a repeated group total

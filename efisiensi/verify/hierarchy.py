@@ -60,13 +60,18 @@ def classify(segments: list[tuple[int, ...] | None]) -> tuple[np.ndarray, np.nda
 
 
 def check(kind: np.ndarray, parent: np.ndarray, cents: np.ndarray, valid: np.ndarray,
-          segments: list, rownums: list[int], sheet: str | None, what: str = "anggaran"
-          ) -> tuple[list[dict], np.ndarray]:
+          segments: list, rownums: list[int], sheet: str | None, what: str = "anggaran",
+          labels: list[str] | None = None) -> tuple[list[dict], np.ndarray]:
     """Records of the parent checks and of the repetitions, and which rows they cover.
 
     A parent holds when its amount equals the sum of its immediate children (which may be
-    parents themselves); a leaf is covered when its parent's check held.
+    parents themselves); a leaf is covered when its parent's check held. A top parent (one
+    with no stated parent above it) is also compared with all the lines under it
+    (``stated_total``): where the levels between disagree, that is the gap the file leaves.
     """
+    def name(i: int) -> str:
+        return labels[i] if labels else ".".join(map(str, segments[i]))
+
     n = len(kind)
     covered = np.zeros(n, dtype=bool)
     records: list[dict] = []
@@ -87,7 +92,7 @@ def check(kind: np.ndarray, parent: np.ndarray, cents: np.ndarray, valid: np.nda
             held_parent[p] = True
             n_held += 1
         else:
-            code = ".".join(map(str, segments[p]))
+            code = name(p)
             records.append(record("hierarchy_subtotal", False,
                                   f"subtotal {code} tidak sama dengan jumlah rincian di bawahnya ({what})",
                                   sheet=sheet, row=rownums[p], expected=_dec(int(amt[p])), found=_dec(sums[p])))
@@ -96,6 +101,7 @@ def check(kind: np.ndarray, parent: np.ndarray, cents: np.ndarray, valid: np.nda
                                  sheet=sheet, count=n_held))
     ok = child[held_parent[parent[child]]]
     covered[ok] = True
+    records += _top_totals(kind, parent, amt, par, rownums, sheet, what, name)
     rep = np.flatnonzero(kind == REPEAT)
     if len(rep):
         leaf_sum: dict[tuple, int] = defaultdict(int)
@@ -115,11 +121,38 @@ def check(kind: np.ndarray, parent: np.ndarray, cents: np.ndarray, valid: np.nda
         for c in rep_sum:
             if rep_sum[c] != leaf_sum[c]:
                 records.append(record("repeated_block", False,
-                                      f"baris berkode {'.'.join(map(str, c))} di luar hierarki tidak sama dengan "
+                                      f"baris berkode {name(first_row[c])} di luar hierarki tidak sama dengan "
                                       f"rinciannya di hierarki ({what})", sheet=sheet, row=rownums[first_row[c]],
                                       expected=_dec(leaf_sum[c]), found=_dec(rep_sum[c])))
         covered[rep] = False
     return records, covered
+
+
+def _top_totals(kind, parent, amt, par, rownums, sheet, what, name) -> list[dict]:
+    """Each top parent against every line under it."""
+    top_of = np.full(len(kind), -1, dtype=np.int64)
+    for i in range(len(kind)):  # parents come before their children: one pass in file order
+        p = parent[i]
+        if p >= 0:
+            top_of[i] = top_of[p] if top_of[p] >= 0 else p
+    leaves = np.flatnonzero((kind == LEAF) & (top_of >= 0))
+    sums = defaultdict(int)
+    for i, t in zip(leaves.tolist(), top_of[leaves].tolist(), strict=True):
+        sums[t] += int(amt[i])
+    out, held = [], 0
+    for p in par.tolist():
+        if parent[p] >= 0 or p not in sums:
+            continue
+        if sums[p] == int(amt[p]):
+            held += 1
+        else:
+            out.append(record("stated_total", False, f"total tertulis {name(p)} tidak tercapai oleh rincian "
+                              f"terendah yang terbaca ({what})", sheet=sheet, row=rownums[p],
+                              expected=_dec(int(amt[p])), found=_dec(sums[p])))
+    if held:
+        out.insert(0, record("stated_total", True, f"{held} total tertulis teratas = jumlah rincian terendahnya "
+                             f"({what})", sheet=sheet, count=held))
+    return out
 
 
 def _dec(cents: int):

@@ -48,6 +48,8 @@ def run(file: str, sheets: list[SheetReading], findings: list[Finding]) -> tuple
             checks += [r for r in file_records if r["sheet"] == s.name]
         lines = 0 if k in drop else len(s.frame)
         covered = s.meta.get("lines_covered")
+        if s.meta.get("covered") is not None:
+            covered = int(s.meta.pop("covered").sum())
         verdict = sheet_verdict(checks, lines, covered) if k not in drop else sheet_verdict(checks, 0, 0)
         summaries.append({"sheet": s.name, "verdict": verdict, "counted": k not in drop,
                           "checks_held": sum(c["held"] for c in checks),

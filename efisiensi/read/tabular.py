@@ -28,7 +28,7 @@ import pyarrow.compute as pc
 from .._errors import Finding
 from .._format import rupiah
 from .._money import MONEY
-from ..verify import groups, hierarchy, totals
+from ..verify import blocks, groups, hierarchy, totals
 from ..verify._cents import cents
 from ..verify.records import record
 from .base import ReadOptions, ReadResult
@@ -238,6 +238,7 @@ class TabularReader:
             if merged:
                 _inherit_text(data, merged, keep_mask)
                 codes_raw = data["kode_rekening"].values() if "kode_rekening" in data else codes_raw
+            _drop_derived_blocks(held, kinds, keep_mask, codes_raw, stage_cents, rownums, sheet.name, checks)
         keep = np.flatnonzero(keep_mask)
         take = pa.array(keep, type=pa.int64())
 
@@ -280,6 +281,25 @@ class TabularReader:
                 "columns": {**{k: v for k, v in cols.why.items() if k in mapped}, **why_amount},
                 "stages": stages}
         return ReadResult(frame, findings, meta)
+
+
+def _drop_derived_blocks(held: dict, kinds: dict, keep_mask: np.ndarray, codes: np.ndarray,
+                         stage_cents: list[np.ndarray], rownums: list[int], sheet: str | None,
+                         checks: list[dict]) -> None:
+    """Blocks closed by their own total rows that add up other blocks are not counted again."""
+    ends = sorted(i for i, k in kinds.items() if held.get(i) and k == "blok")
+    if len(ends) < 3:
+        return
+    lines = np.flatnonzero(keep_mask)
+    block = np.searchsorted(np.array(ends), lines)  # lines after the last total form their own block
+    found = blocks.derived(block, codes[lines].tolist(), [a[lines] for a in stage_cents])
+    if not found:
+        return
+    first = {}
+    for b, i in zip(block.tolist(), lines.tolist(), strict=True):
+        first.setdefault(b, rownums[i])
+    checks += blocks.block_records(found, first, sheet)
+    keep_mask[lines[np.isin(block, list(found))]] = False
 
 
 def _body(sheet: Sheet, cols: Columns) -> tuple[list[list[object]], list[int], int]:

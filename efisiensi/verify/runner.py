@@ -54,7 +54,8 @@ def run(file: str, sheets: list[SheetReading], findings: list[Finding]) -> tuple
         summaries.append({"sheet": s.name, "verdict": verdict, "counted": k not in drop,
                           "checks_held": sum(c["held"] for c in checks),
                           "checks_failed": sum(not c["held"] for c in checks),
-                          "lines": lines, "lines_covered": lines if covered is None and checks else (covered or 0),
+                          "lines": lines,
+                          "lines_covered": 0 if k in drop else (lines if covered is None and checks else (covered or 0)),
                           "columns": s.meta.get("columns", {}), "stages": s.meta.get("stages", [])})
         for c in checks:
             if not c["held"] and (c["sheet"], c["row"]) not in reported:

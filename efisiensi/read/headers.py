@@ -134,7 +134,9 @@ def match_header(text: object, user: dict[str, str] | None = None) -> str | None
 #: words that make a header an amount, or a stage of one (recognised when no spelling matches)
 AMOUNT_WORDS = frozenset("pagu nilai anggaran jumlah total rp rupiah biaya apbd papbd apbdp dpa dppa rincian".split())
 _NOT_AMOUNT = frozenset("realisasi spd sisa persen prosentase persentase selisih harga satuan volume koefisien "
-                        "kas dkkb sp2d bertambah berkurang kurang tambah no nomor kode nama uraian lalu".split())
+                        "kas dkkb sp2d bertambah berkurang kurang tambah no nomor kode nama uraian lalu "
+                        # a header in thousands or millions needs unit=: never guessed
+                        "ribu ribuan juta jutaan miliar milyar".split())
 _BEFORE_WORDS = frozenset("sebelum murni semula awal".split())
 _AFTER_WORDS = frozenset("sesudah setelah menjadi revisi perubahan papbd apbdp efisiensi pergeseran "
                          "penyesuaian".split())

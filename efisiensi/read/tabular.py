@@ -206,11 +206,14 @@ class TabularReader:
                                         sheet.file, sheet.name, rownums[i], "error",
                                         {"kode_rekening": code}))
                 continue
+            label = " ".join(normalize_header(x) for x in body[i] if isinstance(x, str) and x.strip())
+            says = bool(_TOTAL_WORDS.match(label))
+            if says and (not code or norm.get(code) is None):
+                candidates.append((i, True))
+                continue
             if not code:
-                label = " ".join(normalize_header(x) for x in body[i] if isinstance(x, str) and x.strip())
-                says = bool(_TOTAL_WORDS.match(label))
-                if says or _is_blank_except_amounts(body[i], mapped):
-                    candidates.append((i, says))
+                if _is_blank_except_amounts(body[i], mapped):
+                    candidates.append((i, False))
                     continue
                 findings.append(Finding("malformed_code", "baris beranggaran tanpa kode rekening; tetap dihitung",
                                         sheet.file, sheet.name, rownums[i]))

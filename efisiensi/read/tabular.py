@@ -64,7 +64,9 @@ class TabularReader:
         idx, n, texts = hit
         header = [match_header(c, user) for c in texts]
         if any(_is_hierarchical(sheet, idx, j) for j in range(min(len(texts), 4))):
-            return 0.2  # parents and children interleaved: a hierarchical reader must keep the leaves only
+            # parents and children interleaved: a hierarchical reader (tried first) keeps the leaves only;
+            # when none claims the sheet, the code hierarchy is checked here (verify.hierarchy)
+            return 0.3
         score = 0.4 + min(n, 8) * 0.05
         if "kode_rekening" in header and ("kode_sub_kegiatan" in header or "kode_skpd" in header):
             score += 0.2
@@ -130,6 +132,9 @@ class TabularReader:
         codes_raw = data.get("kode_rekening", empty).values()
         codes_changed = False
         # a code may sit inside the name column ("5.1.02.01.01.0052 Belanja Mamin Rapat")
+        if "nama_rekening" not in data and "uraian" in data and "kode_rekening" not in mapped and \
+                any(split_code_and_name(u)[0] for u in data["uraian"].texts):
+            data["nama_rekening"] = data.pop("uraian")  # codes written inside the only text column
         if "nama_rekening" in data:
             nm = data["nama_rekening"]
             split = [split_code_and_name(u) for u in nm.texts]
@@ -335,8 +340,8 @@ _NUMBERLIKE = re.compile(r"^[\d.,\s()+-]*$")
 
 def _numbering_candidate(cells_: list[object]) -> bool:
     for c in cells_:
-        if isinstance(c, str) and c.strip().isdigit():
-            c = int(c.strip())
+        if isinstance(c, str) and c.strip().strip("()").isdigit():
+            c = int(c.strip().strip("()"))
         if isinstance(c, (int, float)) and not isinstance(c, bool) and 0 < c < 100 and float(c).is_integer():
             return True
     return False
@@ -389,7 +394,10 @@ def _choose_amounts(cols: Columns, parsed: dict, data: dict, checks: list[dict],
                         why[f"({z.header})"] = f"bukan nilai baris: tetap dalam kelompok yang sama dengan {x.header!r}"
     remaining = [a for a in pool if a.col not in group_level]
     exact = [a for a in remaining if a.exact]
-    use = exact or remaining
+    # a guessed stage column joins the named ones (PAGU MURNI | Setelah Efisiensi); a guessed plain
+    # amount only counts when no column is named
+    use = exact + [a for a in remaining if not a.exact and a.role != "$single"] if exact else remaining
+    use.sort(key=lambda a: a.col)
     out = dict(fixed)
     if "anggaran" not in out and use:
         resolved = resolve_amounts({a.col: a.role for a in use}, {a.col: normalize_header(a.header) for a in use})

@@ -72,3 +72,13 @@ def test_jatim_every_stage_column_exactly():
     st = ef.stages(ef.load(need(JATIM)))
     sums = st.groupby("tahap")["anggaran"].sum().to_dict()
     assert sums == {"murni": D("4322423846"), "efisiensi": D("3862913070"), "perubahan": D("3862913070")}
+
+
+def test_holdout_bogor_xlsx_equal_the_csvs_of_the_same_skpd():
+    """Held out while the rules were written: the three xlsx copies (numbers as numbers)."""
+    xl = ef.load(need(REAL / "bogor-sipd-2021" / "angkas_xlsx"))
+    assert ef.total(xl) == D("2058869098758") and len(xl) == 1563
+    assert set(ef.verification(xl, per="file")["verdict"]) == {"terverifikasi"}
+    csv = ef.load([BOGOR / f"{n}.csv" for n in ("DINAS PENDIDIKAN", "SEKRETARIAT DAERAH", "SEKRETARIAT DPRD")])
+    key = ["kode_sub_kegiatan", "kode_rekening"]
+    assert xl.groupby(key)["anggaran"].sum().to_dict() == csv.groupby(key)["anggaran"].sum().to_dict()

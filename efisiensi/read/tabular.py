@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from operator import itemgetter
+from time import perf_counter
 
 import numpy as np
 import pandas as pd
@@ -105,7 +106,9 @@ class TabularReader:
             if name in mapped and mapped[name] not in parsed:
                 parsed[mapped[name]] = money_column(cells(mapped[name]), options.unit)
         checks: list[dict] = []
+        t0 = perf_counter()
         chosen, extras, why_amount = _choose_amounts(cols, parsed, data, checks, rownums, sheet.name)
+        spent = perf_counter() - t0
         if "anggaran" not in chosen:
             return ReadResult(pd.DataFrame(), findings)
         mapped = {**mapped, **chosen}
@@ -183,6 +186,7 @@ class TabularReader:
         covered = np.zeros(n, dtype=bool)
 
         # hierarchy by code: parents are stated subtotals, repeated leaves are not counted again
+        t0 = perf_counter()
         if has_code_column and len(distinct_codes) > 1:
             seg_by_code = {c: (v.segments if v else None) for c, v in norm.items()}
             segs = [seg_by_code.get(c) if m else None for c, m in zip(codes_raw.tolist(), keep_mask.tolist(),
@@ -202,6 +206,7 @@ class TabularReader:
                                             f"{rupiah(groups.dec(int(stage_cents[0][outside].sum())))}); tetap "
                                             "dihitung", sheet.file, sheet.name, severity="warning"))
                 keep_mask &= kind == hierarchy.LEAF
+        spent += perf_counter() - t0
 
         candidates: list[tuple[int, bool]] = []
         for i in np.flatnonzero(special).tolist():
@@ -225,6 +230,7 @@ class TabularReader:
             else:
                 findings.append(Finding("malformed_code", f"kode rekening {code!r} tidak dikenal; tetap dihitung",
                                         sheet.file, sheet.name, rownums[i]))
+        t0 = perf_counter()
         if candidates:
             says = dict(candidates)
             cand_rows = np.array([i for i, _ in candidates])
@@ -247,6 +253,7 @@ class TabularReader:
                 _inherit_text(data, merged, keep_mask)
                 codes_raw = data["kode_rekening"].values() if "kode_rekening" in data else codes_raw
             _drop_derived_blocks(held, kinds, keep_mask, codes_raw, stage_cents, rownums, sheet.name, checks)
+        spent += perf_counter() - t0
         keep = np.flatnonzero(keep_mask)
         take = pa.array(keep, type=pa.int64())
 
@@ -277,9 +284,11 @@ class TabularReader:
                                             keep.tolist(), rownums)
             findings += found
             checks += recs
+        t0 = perf_counter()
         months_cov = _months(cols, cells, stage_cents[0], keep_mask, rownums, sheet.name, checks,
                              cols.texts[mapped["anggaran"]], options.unit)
         covered |= months_cov
+        spent += perf_counter() - t0
         if skipped:
             findings.append(Finding("repeated_header", f"{skipped} baris judul kolom berulang atau nomor kolom "
                                     "(1 2 3 ...) dilewati", sheet.file, sheet.name, severity="info"))
@@ -287,7 +296,7 @@ class TabularReader:
         meta = {"layout": layout, "header_row": sheet.row_numbers[hidx], "checks": checks,
                 "covered": covered[keep],
                 "columns": {**{k: v for k, v in cols.why.items() if k in mapped}, **why_amount},
-                "stages": stages}
+                "stages": stages, "check_seconds": spent}
         return ReadResult(frame, findings, meta)
 
 

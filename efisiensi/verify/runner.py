@@ -9,6 +9,7 @@ check that no reader reported yet into a finding with its file, sheet and row.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from time import perf_counter
 
 import pandas as pd
 
@@ -36,6 +37,7 @@ def run(file: str, sheets: list[SheetReading], findings: list[Finding]) -> tuple
                                                                                   list[Finding]]:
     """Sheets to count, the verification of the file, and new findings."""
     out_findings: list[Finding] = []
+    t0 = perf_counter()
     drop, file_records = repeated.repeated_sheets([(s.name, s.frame) for s in sheets])
     for rec in file_records:
         out_findings.append(Finding("repeated_sheet", rec["message"], file, rec["sheet"], severity="info"))
@@ -63,7 +65,9 @@ def run(file: str, sheets: list[SheetReading], findings: list[Finding]) -> tuple
         all_checks += checks
     counted = [s for k, s in enumerate(sheets) if k not in drop]
     verdict = worst(x["verdict"] for x in summaries if x["counted"]) if counted else worst([])
-    verification = {"verdict": verdict, "label": label(verdict), "sheets": summaries, "checks": all_checks}
+    seconds = perf_counter() - t0 + sum(s.meta.get("check_seconds", 0.0) for s in sheets)
+    verification = {"verdict": verdict, "label": label(verdict), "sheets": summaries, "checks": all_checks,
+                    "seconds": round(seconds, 6)}
     return counted, verification, out_findings
 
 

@@ -91,6 +91,10 @@ def _verification_lines(df: pd.DataFrame, lang: str) -> list[str]:
         out.append(f"  {Path(s['path']).name}: {label(v.get('verdict', 'tidak_dapat_diverifikasi'), lang)}")
         for sh in v.get("sheets", []):
             name = sh["sheet"] or "-"
+            if not sh.get("counted", True):
+                out.append(f"    [{name}] tidak dihitung: mengulang sheet lain" if lang == "id" else
+                           f"    [{name}] not counted: repeats another sheet")
+                continue
             out.append(f"    [{name}] {label(sh['verdict'], lang)}: {sh['lines_covered']}/{sh['lines']} baris "
                        f"tercakup, {sh['checks_held']} cek cocok, {sh['checks_failed']} tidak")
             for canon, why in sh.get("columns", {}).items():

@@ -432,7 +432,10 @@ def _months(cols: Columns, cells, amount: np.ndarray, keep: np.ndarray, rownums:
     rows = np.flatnonzero(keep)
     month_cents = []
     for m in range(1, 13):
-        c, v = cents(money_column(cells(cols.months[m]), unit)[0])
+        col = cells(cols.months[m])
+        c = _whole_cents(col) if unit is None else None
+        if c is None:
+            c = cents(money_column(col, unit)[0])[0]
         month_cents.append(c[rows])
     res = groups.months_check(month_cents, amount[rows], np.ones(len(rows), dtype=bool),
                               [rownums[i] for i in rows.tolist()], sheet, name)
@@ -441,6 +444,25 @@ def _months(cols: Columns, cells, amount: np.ndarray, keep: np.ndarray, rownums:
         checks += recs
         covered[rows[eq]] = True
     return covered
+
+
+def _whole_cents(col: list[object]) -> np.ndarray | None:
+    """Cents of a column of whole rupiah (numbers or digit strings), else ``None``: the
+    monthly columns of a cash plan, read without the general parser."""
+    out = np.zeros(len(col), dtype=np.int64)
+    for i, c in enumerate(col):
+        t = type(c)
+        if c is None or c == "":
+            continue
+        if t is int and abs(c) < 10**15:
+            out[i] = c * 100
+        elif t is float and c.is_integer() and abs(c) < 1e15:
+            out[i] = int(c) * 100
+        elif t is str and len(c) < 16 and (c.isdigit() or (c[:1] == "-" and c[1:].isdigit())):
+            out[i] = int(c) * 100
+        else:
+            return None
+    return out
 
 
 def _stages(cols: Columns, mapped: dict[str, int], extras: list[Amount], parsed: dict, keep: np.ndarray,

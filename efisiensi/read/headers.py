@@ -138,8 +138,10 @@ _NOT_AMOUNT = frozenset("realisasi spd sisa persen prosentase persentase selisih
                         # a header in thousands or millions needs unit=: never guessed
                         "ribu ribuan juta jutaan miliar milyar".split())
 _BEFORE_WORDS = frozenset("sebelum murni semula awal".split())
-_AFTER_WORDS = frozenset("sesudah setelah menjadi revisi perubahan papbd apbdp efisiensi pergeseran "
-                         "penyesuaian".split())
+_AFTER_WORDS = frozenset("sesudah setelah menjadi revisi perubahan papbd apbdp".split())
+#: stages that name an amount only beside an amount word ("Anggaran Pergeseran"); alone
+#: ("Efisiensi") such a header is the cut, not a stage
+_WEAK_AFTER_WORDS = frozenset("pergeseran penyesuaian".split())
 _MONTHS = ("januari", "februari", "maret", "april", "mei", "juni", "juli", "agustus", "september", "oktober",
            "november", "desember")
 _MONTH_ALIASES = {"pebruari": 2, "nopember": 11, "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7,
@@ -169,14 +171,18 @@ def guess_amount(text: object) -> str | None:
     >>> [guess_amount(h) for h in ("Nilai Pagu", "Anggaran Tahun 2025", "Setelah Efisiensi",
     ...                             "ANGGARAN 1 TAHUN SEBELUM EFISIENSI", "ANGGARAN SPD TERBIT", "total_rincian")]
     ['$single', '$single', '$after', '$before', None, '$single']
+    >>> guess_amount("Efisiensi"), guess_amount("Nilai Efisiensi"), guess_amount("Anggaran Pergeseran")
+    (None, None, '$after')
     """
     toks = set(normalize_header(text).split())
     if not toks or toks & _NOT_AMOUNT or month_of(text):
         return None
     if toks & _BEFORE_WORDS:
         return "$before"
-    if toks & _AFTER_WORDS:
+    if toks & _AFTER_WORDS or (toks & _WEAK_AFTER_WORDS and toks & AMOUNT_WORDS):
         return "$after"
+    if "efisiensi" in toks:
+        return None  # the cut itself
     if toks & AMOUNT_WORDS:
         return "$single"
     return None

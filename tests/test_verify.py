@@ -242,3 +242,27 @@ def test_verdicts_and_closing_line(tmp_path):
     assert "(OK)" not in text and "tidak dapat diverifikasi (1 berkas)" in text
     assert "(OK)" in describe_audit(ef.audit(closed))
     assert a.to_dict()["inputs"][0]["verification"]["verdict"] == "tidak_dapat_diverifikasi"
+
+
+# ---- row arithmetic ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("koef,tax", [("2 Orang x 3 Hari", None), ("6 OH", 11)])
+def test_quantity_times_price_proves_the_amount(tmp_path, koef, tax):
+    head = ["KODE REKENING", "URAIAN", "KOEFISIEN", "HARGA SATUAN", *(["PPN"] if tax else []), "JUMLAH"]
+    amount = 600 if tax is None else 666
+    good = ["5.1.02.04.01.0001", "Uang harian", koef, 100, *([tax] if tax else []), amount]
+    bad = ["5.1.02.01.01.0052", "Mamin", "10 Kotak", 50, *([0] if tax else []), 900]
+    df = ef.load(xlsx(tmp_path / "rka.xlsx", {"S": [head, good]}))
+    assert verdict(df) == ["terverifikasi"]
+    df = ef.load(xlsx(tmp_path / "rka2.xlsx", {"S": [head, good, bad]}))
+    f = ef.findings(df)
+    assert verdict(df) == ["bertentangan"] and f[f["code"] == "row_arithmetic"]["row"].tolist() == [3]
+
+
+@pytest.mark.parametrize("diff_sign", [1, -1])
+def test_before_plus_difference_gives_after(tmp_path, diff_sign):
+    head = ["KODE REKENING", "URAIAN", "SEBELUM", "SESUDAH", "SELISIH"]
+    rows = [head, ["5.1.02.04.01.0001", "Perjalanan", 1000, 500, diff_sign * -500],
+            ["5.1.02.01.01.0052", "Mamin", 300, 360, diff_sign * 60]]
+    df = ef.load(xlsx(tmp_path / "selisih.xlsx", {"S": rows}))
+    assert ef.total(df) == D(860) and verdict(df) == ["terverifikasi"]

@@ -29,7 +29,7 @@ import pyarrow.compute as pc
 from .._errors import Finding
 from .._format import rupiah
 from .._money import MONEY
-from ..verify import blocks, groups, hierarchy, totals
+from ..verify import arithmetic, blocks, groups, hierarchy, totals
 from ..verify._cents import cents
 from ..verify.records import record
 from .base import ReadOptions, ReadResult
@@ -102,7 +102,7 @@ class TabularReader:
         parsed: dict[int, tuple] = {}
         for a in cols.amounts:
             parsed[a.col] = money_column(cells(a.col), options.unit)
-        for name in ("anggaran", "anggaran_sebelum", "harga_satuan", "_tambah", "_kurang"):
+        for name in ("anggaran", "anggaran_sebelum", "harga_satuan", "_tambah", "_kurang", "_selisih", "_pajak"):
             if name in mapped and mapped[name] not in parsed:
                 parsed[mapped[name]] = money_column(cells(mapped[name]), options.unit)
         checks: list[dict] = []
@@ -120,7 +120,7 @@ class TabularReader:
             return ReadResult(pd.DataFrame(), findings, {"layout": "ringkasan"})
         amounts: dict[str, pa.Array] = {}
         bad_rows: dict[int, str] = {}
-        for name in ("anggaran", "anggaran_sebelum", "harga_satuan", "_tambah", "_kurang"):
+        for name in ("anggaran", "anggaran_sebelum", "harga_satuan", "_tambah", "_kurang", "_selisih", "_pajak"):
             if name not in mapped:
                 continue
             vals, errors, ambiguous = parsed[mapped[name]]
@@ -285,6 +285,7 @@ class TabularReader:
             findings += found
             checks += recs
         t0 = perf_counter()
+        covered |= _row_arithmetic(amounts, data, stage_cents, keep, rownums, sheet.name, checks)
         months_cov = _months(cols, cells, stage_cents[0], keep_mask, rownums, sheet.name, checks,
                              cols.texts[mapped["anggaran"]], options.unit)
         covered |= months_cov
@@ -443,6 +444,34 @@ def _months(cols: Columns, cells, amount: np.ndarray, keep: np.ndarray, rownums:
         recs, eq = res
         checks += recs
         covered[rows[eq]] = True
+    return covered
+
+
+def _row_arithmetic(amounts: dict, data: dict, stage_cents: list[np.ndarray], keep: np.ndarray,
+                    rownums: list[int], sheet: str | None, checks: list[dict]) -> np.ndarray:
+    """koefisien × harga (+ PPN) = jumlah and sebelum ± selisih = sesudah, where stated."""
+    n = len(stage_cents[0])
+    covered = np.zeros(n, dtype=bool)
+    if "harga_satuan" in amounts and "koefisien" in data:
+        kt = data["koefisien"]
+        per_text = [arithmetic.coefficient(t) for t in kt.texts]
+        koef = [per_text[c] for c in kt.codes.tolist()]
+        harga, ok = cents(amounts["harga_satuan"])
+        tax = None
+        if "_pajak" in amounts:
+            tc, tv = cents(amounts["_pajak"])
+            tax = np.where(tv, tc / 100.0, 0.0)
+        recs, cov = arithmetic.price_times_quantity(koef, harga, ok, stage_cents[0], tax, keep, rownums, sheet)
+        checks += recs
+        covered |= cov
+    if "_selisih" in amounts and len(stage_cents) == 2:
+        d, dv = cents(amounts["_selisih"])
+        _, av = cents(amounts["anggaran"])
+        _, bv = cents(amounts["anggaran_sebelum"])
+        recs, cov = arithmetic.before_plus_difference(stage_cents[1], d, stage_cents[0], dv & av & bv, keep,
+                                                      rownums, sheet)
+        checks += recs
+        covered |= cov
     return covered
 
 

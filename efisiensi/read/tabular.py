@@ -294,6 +294,13 @@ class TabularReader:
             findings.append(Finding("repeated_header", f"{skipped} baris judul kolom berulang atau nomor kolom "
                                     "(1 2 3 ...) dilewati", sheet.file, sheet.name, severity="info"))
         stages = _stages(cols, mapped, extras, parsed, keep, rownums)
+        others = why_amount.pop("_ambiguous", None)
+        if others and not covered[keep].any():
+            chosen_name = cols.texts[mapped["anggaran"]]
+            findings.append(Finding("ambiguous_amount_column", f"kolom {chosen_name!r} dibaca sebagai anggaran, tetapi "
+                                    f"{others} juga bisa; tidak ada jumlah di berkas yang memastikannya. Tentukan "
+                                    f"dengan columns={{{chosen_name!r}: 'anggaran'}}", sheet.file, sheet.name,
+                                    sheet.row_numbers[hidx], "warning"))
         meta = {"layout": layout, "header_row": sheet.row_numbers[hidx], "checks": checks,
                 "covered": covered[keep],
                 "columns": {**{k: v for k, v in cols.why.items() if k in mapped}, **why_amount},
@@ -421,6 +428,10 @@ def _choose_amounts(cols: Columns, parsed: dict, data: dict, checks: list[dict],
             how = "nama kolom" if a.exact else "kata pada judul kolom dan isinya berupa angka"
             why[canon] = f"{a.header!r} ({how}{', tahap ' + a.stage if a.stage else ''})"
     extras = [a for a in use if a.col not in out.values() and a.role in ("$before", "$after")]
+    if "anggaran" in out and "anggaran" not in fixed:
+        others = [a.header for a in use if a.role == "$single" and a.col not in out.values()]
+        if others:
+            why["_ambiguous"] = ", ".join(repr(h) for h in others)
     return out, extras, why
 
 

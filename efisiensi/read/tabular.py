@@ -156,6 +156,8 @@ class TabularReader:
         if codes_changed or ("kode_rekening" not in data and any(codes_raw)):
             data["kode_rekening"] = _text_column(list(codes_raw))
         has_code_column = "kode_rekening" in data
+        if has_code_column and "kode_rekening" in mapped:
+            _names_beside_codes(data, body, mapped, cols, codes_raw)
         distinct_codes = set(codes_raw.tolist()) - {""}
         chart = options.chart or _file_chart(distinct_codes)
         norm = {c: normalize_code(c, chart) for c in distinct_codes}
@@ -484,6 +486,32 @@ def _row_arithmetic(amounts: dict, data: dict, stage_cents: list[np.ndarray], ke
         checks += recs
         covered |= cov
     return covered
+
+
+def _names_beside_codes(data: dict, body: list[list[object]], mapped: dict[str, int], cols: Columns,
+                        codes_raw: np.ndarray) -> None:
+    """A coded row whose name column is empty takes the text written between its code and
+    the amounts (blocks of one report that put the name one column off)."""
+    name_col = "nama_rekening" if "nama_rekening" in data else ("uraian" if "uraian" in data else None)
+    if name_col is None:
+        return
+    names = data[name_col].values()
+    empty = np.flatnonzero((names == "") & (codes_raw != ""))
+    if not len(empty):
+        return
+    lo = mapped["kode_rekening"] + 1
+    hi = min((a.col for a in cols.amounts), default=lo + 3)
+    changed = False
+    for i in empty.tolist():
+        row = body[i]
+        for j in range(lo, min(hi, len(row))):
+            v = row[j]
+            if isinstance(v, str) and len(v.strip()) >= 3 and normalize_code(v.strip()) is None:
+                names[i] = v.strip()
+                changed = True
+                break
+    if changed:
+        data[name_col] = _text_column(list(names))
 
 
 def _whole_cents(col: list[object]) -> np.ndarray | None:

@@ -95,8 +95,10 @@ def _verification_lines(df: pd.DataFrame, lang: str) -> list[str]:
                 out.append(f"    [{name}] tidak dihitung: mengulang sheet lain" if lang == "id" else
                            f"    [{name}] not counted: repeats another sheet")
                 continue
-            out.append(f"    [{name}] {label(sh['verdict'], lang)}: {sh['lines_covered']}/{sh['lines']} baris "
-                       f"tercakup, {sh['checks_held']} cek cocok, {sh['checks_failed']} tidak")
+            words = ("baris tercakup", "cek cocok", "tidak") if lang == "id" else ("lines covered", "checks held",
+                                                                                  "failed")
+            out.append(f"    [{name}] {label(sh['verdict'], lang)}: {sh['lines_covered']}/{sh['lines']} {words[0]}, "
+                       f"{sh['checks_held']} {words[1]}, {sh['checks_failed']} {words[2]}")
             for canon, why in sh.get("columns", {}).items():
                 if "nama kolom" not in why:
                     out.append(f"      {canon} ← {why}")

@@ -96,6 +96,13 @@ def test_coded_subtotal_that_disagrees_is_a_finding_and_contradicts(tmp_path):
     assert verdict(df) == ["bertentangan"]
 
 
+@pytest.mark.parametrize("label", ["SURPLUS/(DEFISIT)", "Defisit"])
+def test_balance_row_is_neither_a_line_nor_a_failed_total(tmp_path, label):
+    rows = flat() + [["", "", "", "JUMLAH BELANJA", int(TOTAL)], ["", "", "", label, -int(TOTAL)]]
+    df = ef.load(xlsx(tmp_path / "surplus.xlsx", {"S": rows}))
+    assert ef.total(df) == TOTAL and verdict(df) == ["terverifikasi"] and "balance_row" in codes(df)
+
+
 def test_old_chart_parents_too(tmp_path):
     rows = [["KODE REKENING", "URAIAN", "JUMLAH"], ["5.2.2", "Belanja Barang dan Jasa", 300],
             ["5.2.2.15.01", "Perjalanan Dinas Dalam Daerah", 100], ["5.2.2.11.01", "Makanan dan Minuman", 200]]

@@ -40,7 +40,9 @@ from .columns import find as _find
 from .grid import Sheet
 from .headers import match_header, normalize_header, resolve_amounts
 
-_TOTAL_WORDS = re.compile(r"^\s*(jumlah|total|grand total|sub ?total|jumlah total|surplus|defisit)\b", re.I)
+_TOTAL_WORDS = re.compile(r"^\s*(jumlah|total|grand total|sub ?total|jumlah total)\b", re.I)
+#: rows that state a balance (revenue minus spending), neither a line nor a total of lines
+_BALANCE_WORDS = re.compile(r"^\s*(surplus|defisit|pembiayaan neto|sisa lebih)", re.I)
 _LAYOUT_BY_COLUMN = {"uraian": "sipd_rincian", "kelompok": "sipd_rekap"}
 _GROUP_CONTEXT = ("kode_skpd", "kode_sub_unit", "kode_program", "kode_kegiatan", "kode_sub_kegiatan",
                   "nama_sub_kegiatan")
@@ -218,8 +220,13 @@ class TabularReader:
                                         sheet.file, sheet.name, rownums[i], "error",
                                         {"kode_rekening": code}))
                 continue
-            label = " ".join(normalize_header(x) for x in body[i] if isinstance(x, str) and x.strip())
-            says = bool(_TOTAL_WORDS.match(label))
+            texts = [normalize_header(x) for x in body[i] if isinstance(x, str) and x.strip()]
+            says = any(_TOTAL_WORDS.match(t) for t in texts)
+            if any(_BALANCE_WORDS.match(t) for t in texts) and (not code or norm.get(code) is None):
+                keep_mask[i] = False
+                findings.append(Finding("balance_row", "baris surplus/defisit atau pembiayaan neto: selisih, "
+                                        "bukan belanja; tidak dihitung", sheet.file, sheet.name, rownums[i], "info"))
+                continue
             if says and (not code or norm.get(code) is None):
                 candidates.append((i, True))
                 continue

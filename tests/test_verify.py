@@ -273,3 +273,15 @@ def test_before_plus_difference_gives_after(tmp_path, diff_sign):
             ["5.1.02.01.01.0052", "Mamin", 300, 360, diff_sign * 60]]
     df = ef.load(xlsx(tmp_path / "selisih.xlsx", {"S": rows}))
     assert ef.total(df) == D(860) and verdict(df) == ["terverifikasi"]
+
+
+def test_verdict_in_json_excel_and_notebook(tmp_path):
+    import json
+
+    a = ef.audit(ef.load(xlsx(tmp_path / "plain.xlsx", {"S": flat()})))
+    assert json.loads(a.to_json())["inputs"][0]["verification"]["label"] == "tidak dapat diverifikasi"
+    path = a.to_excel(tmp_path / "laporan.xlsx")
+    ws = openpyxl.load_workbook(path)["Rekonsiliasi"]
+    cells = [c for row in ws.iter_rows(values_only=True) for c in row if c is not None]
+    assert "tidak dapat diverifikasi" in cells
+    assert "tidak dapat diverifikasi" in a._repr_html_() and "tidak dapat diverifikasi" in repr(a)

@@ -65,6 +65,7 @@ def measure(kind: str, path: str, arg: str) -> dict:
         frame = pd.read_csv(p)
     elif kind == "load":
         frame = ef.load(p)
+        checks = sum((s.get("verification") or {}).get("seconds", 0.0) for s in frame.attrs["sources"])
     elif kind == "audit":
         a = ef.audit(p, workers=int(arg) if arg else None)
         a.to_json()
@@ -74,6 +75,8 @@ def measure(kind: str, path: str, arg: str) -> dict:
     wall = time.perf_counter() - t0
     peak = _status_mib("VmHWM") - before
     out = {"wall": wall, "peak": peak}
+    if kind == "load":
+        out["checks"] = checks
     if frame is not None:
         out["rows"] = len(frame)
         out["df_mib"] = frame.memory_usage(deep=True).sum() / 2**20
@@ -165,6 +168,7 @@ def main() -> None:
     head = f"| {'case':<34} | {'tool':<22} | {'rows':>9} | {'wall s':>7} | {'rows/s':>9} | {'× ref':>6} | " \
            f"{'peak MiB':>8} | {'peak/df':>7} |"
     lines = [head, "|" + "|".join("-" * (len(c)) for c in head.split("|")[1:-1]) + "|"]
+    check_lines = []
     for label, path, ref_kind, ref_arg, tools in cases:
         print(f"  {label}: {ref_kind}", file=sys.stderr)
         ref = run_one(ref_kind, path, ref_arg)
@@ -178,7 +182,11 @@ def main() -> None:
             if arg:
                 name += f" workers={arg}"
             lines.append(_row("", name, r, ref["wall"], r["rows"]))
+            if "checks" in r:
+                check_lines.append(f"  {label}: checks {r['checks']:.3f} s of {r['wall']:.2f} s "
+                                   f"({100 * r['checks'] / r['wall']:.1f} % of the load)")
     print("\n".join(lines))
+    print("\nverification (efisiensi.verify) inside efisiensi.load:\n" + "\n".join(check_lines))
     print(f"\n{machine()}; total {time.time() - t0:.0f} s")
     if tmp is not None:
         tmp.cleanup()

@@ -7,7 +7,7 @@ Decimal('12000000.00')
 """
 
 from ._errors import EfisiensiError, Finding, LoadError
-from ._load import findings, load, load_frame, total
+from ._load import findings, load, load_frame, stages, total, verification
 from ._money import MONEY
 from ._schema import LINE_ITEM_COLUMNS, LineItems
 from ._version import __version__
@@ -37,6 +37,8 @@ __all__ = [
     "normalize_code",
     "parse_amount",
     "register_reader",
+    "stages",
     "total",
+    "verification",
     "__version__",
 ]

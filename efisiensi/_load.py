@@ -5,7 +5,7 @@ from __future__ import annotations
 import glob
 import hashlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,10 +13,12 @@ import pandas as pd
 
 from . import read as _read  # noqa: F401  (registers the built-in readers)
 from ._errors import Finding, LoadError
+from ._format import rupiah
 from ._money import money_sum
 from ._schema import FINDING_COLUMNS, conform, empty_line_items, validate
 from .read.base import ReadOptions, choose_reader
 from .read.grid import SPREADSHEET_SUFFIXES, TEXT_SUFFIXES, read_grids
+from .verify import runner as _verify
 
 #: Readers must be at least this sure before a sheet is read as a budget table.
 MIN_CONFIDENCE = 0.3
@@ -34,6 +36,8 @@ class SourceFile:
     sheets: tuple[str, ...]
     rows: int
     layouts: tuple[str, ...]
+    #: what the reading was checked against and the verdict (see efisiensi.verify)
+    verification: dict = field(default_factory=dict)
 
 
 def _expand(paths: PathLike | Iterable[PathLike]) -> list[tuple[Path, bool]]:
@@ -87,7 +91,7 @@ def load_file(path: Path, options: ReadOptions, display: str | None = None,
     display = display or str(path)
     grids = read_grids(path, display, **(limits or {}))
     wanted = set(sheets) if sheets else None
-    frames, findings, used, layouts = [], [], [], []
+    readings, findings = [], []
     seen_columns: list[str] = []
     for sheet in grids:
         findings += [Finding("file_note", n, display, sheet.name or None, severity="info") for n in sheet.notes]
@@ -118,15 +122,44 @@ def load_file(path: Path, options: ReadOptions, display: str | None = None,
         frame["sumber_file"] = display
         frame["sumber_sheet"] = sheet.name
         frame["tata_letak"] = layout
-        frames.append(conform(frame))
-        used.append(sheet.name)
-        layouts.append(layout)
-    if not frames and not any(f.code in ("not_line_items", "no_line_items") for f in findings):
+        meta = {**result.meta, "layout": layout}
+        frame, note, kept = _spending_only(conform(frame), display, sheet.name)
+        if kept is not None and meta.get("covered") is not None:
+            meta["covered"] = meta["covered"][kept]
+        findings += note
+        readings.append(_verify.SheetReading(sheet.name, frame, meta))
+    if not readings and not any(f.code in ("not_line_items", "no_line_items") for f in findings):
         seen = ", ".join(dict.fromkeys(seen_columns[:12])) or "(tidak ada)"
         raise LoadError(f"kolom anggaran tidak ditemukan; kolom yang terlihat: {seen}", file=display)
+    counted, verification, checked = _verify.run(display, readings, findings)
+    findings += checked
+    frames = [r.frame for r in counted]
     table = pd.concat(frames, ignore_index=True) if frames else empty_line_items()
-    source = SourceFile(display, _sha256(path), path.stat().st_size, tuple(used), len(table), tuple(layouts))
+    source = SourceFile(display, _sha256(path), path.stat().st_size, tuple(r.name for r in counted), len(table),
+                        tuple(r.meta["layout"] for r in counted), verification)
     return table, findings, source
+
+
+#: first segment of the account codes that are not spending, in both charts
+_NOT_SPENDING = {"4": "pendapatan", "6": "pembiayaan"}
+
+
+def _spending_only(frame: pd.DataFrame, file: str, sheet: str):
+    """Revenue (4.*) and financing (6.*) lines are not spending: kept out, and said so."""
+    if frame.empty or not (frame["bagan_akun"] != "").any():
+        return frame, [], None
+    root = frame["kode_rekening"].str.split(".", n=1).str[0]
+    out = (root.isin(list(_NOT_SPENDING)) & (frame["bagan_akun"] != "")).to_numpy()
+    if not out.any():
+        return frame, [], None
+    notes = []
+    for r, name in _NOT_SPENDING.items():
+        part = frame[(root == r).to_numpy() & out]
+        if len(part):
+            notes.append(f"{name} ({r}.*) {len(part)} baris, {rupiah(money_sum(part['anggaran']))}")
+    msg = "; ".join(notes) + ": bukan belanja, tidak dihitung dalam total belanja dan audit"
+    return (frame[~out].reset_index(drop=True), [Finding("not_spending", msg, file, sheet or None, severity="info")],
+            ~out)
 
 
 def load(
@@ -203,6 +236,76 @@ def load(
     table.attrs["findings"] = [f.as_record() for f in found]
     table.attrs["sources"] = [s.__dict__ for s in sources]
     return table
+
+
+def verification(table: pd.DataFrame, per: str = "check") -> pd.DataFrame:
+    """How the reading of ``table`` was verified: one row per check record (``per="check"``),
+    per sheet (``per="sheet"``) or per input file (``per="file"``) with its verdict.
+
+    >>> import efisiensi as ef
+    >>> list(ef.verification(ef.load_frame([]), per="file").columns)
+    ['file', 'verdict', 'label', 'sheets', 'checks_held', 'checks_failed']
+    """
+    from .verify.records import label
+
+    rows: list[dict] = []
+    for src in table.attrs.get("sources") or []:
+        v = src.get("verification") or {}
+        if per == "file":
+            sh = v.get("sheets", [])
+            rows.append({"file": src["path"], "verdict": v.get("verdict", ""), "label": v.get("label", ""),
+                         "sheets": len(sh), "checks_held": sum(x["checks_held"] for x in sh),
+                         "checks_failed": sum(x["checks_failed"] for x in sh)})
+        elif per == "sheet":
+            for x in v.get("sheets", []):
+                rows.append({"file": src["path"], "sheet": x["sheet"], "verdict": x["verdict"],
+                             "label": label(x["verdict"]), "counted": x["counted"], "lines": x["lines"],
+                             "lines_covered": x["lines_covered"], "checks_held": x["checks_held"],
+                             "checks_failed": x["checks_failed"]})
+        else:
+            for c in v.get("checks", []):
+                rows.append({"file": src["path"], **{k: c.get(k) for k in _CHECK_COLUMNS[1:]}})
+    columns = {"file": _FILE_COLUMNS, "sheet": _SHEET_COLUMNS}.get(per, _CHECK_COLUMNS)
+    frame = pd.DataFrame(rows, columns=columns)
+    if "row" in frame:
+        frame["row"] = frame["row"].astype("Int64")
+    return frame
+
+
+_FILE_COLUMNS = ["file", "verdict", "label", "sheets", "checks_held", "checks_failed"]
+_SHEET_COLUMNS = ["file", "sheet", "verdict", "label", "counted", "lines", "lines_covered", "checks_held",
+                  "checks_failed"]
+_CHECK_COLUMNS = ["file", "sheet", "row", "check", "held", "expected", "found", "count", "message"]
+
+
+def stages(table: pd.DataFrame) -> pd.DataFrame:
+    """Every stage amount of every line in long form: one row per line and stage column.
+
+    Columns: ``sumber_file``, ``sumber_sheet``, ``sumber_baris``, ``kode_rekening``,
+    ``tahap`` (murni, efisiensi, perubahan ... or empty), ``kolom`` (the header it was read
+    from), ``peran`` (``anggaran_sebelum``, ``anggaran`` or ``tambahan``: a further stage the
+    two-stage audit does not use) and ``anggaran`` (exact). Never add it up across stages.
+    """
+    keys = ["sumber_file", "sumber_sheet", "sumber_baris"]
+    parts = []
+    info = {}
+    for src in table.attrs.get("sources") or []:
+        for sh in (src.get("verification") or {}).get("sheets", []):
+            info[(src["path"], sh["sheet"])] = sh.get("stages", [])
+    for (file, sheet), part in table.groupby(["sumber_file", "sumber_sheet"], sort=False):
+        st = info.get((file, sheet)) or [{"column": "anggaran", "tahap": "", "role": "anggaran"}]
+        for s in st:
+            base = part[keys + ["kode_rekening"]].copy()
+            base["tahap"], base["kolom"], base["peran"] = s["tahap"], s["column"], s["role"]
+            if s["role"] in ("anggaran", "anggaran_sebelum"):
+                base["anggaran"] = part[s["role"]].to_numpy()
+            else:
+                vals = s.get("values", {})
+                base["anggaran"] = [None if vals.get(int(r), vals.get(str(r))) is None
+                                    else Decimal(vals.get(int(r), vals.get(str(r)))) for r in part["sumber_baris"]]
+            parts.append(base)
+    cols = keys + ["kode_rekening", "tahap", "kolom", "peran", "anggaran"]
+    return pd.concat(parts, ignore_index=True)[cols] if parts else pd.DataFrame(columns=cols)
 
 
 def _progress_callback(progress):

@@ -18,6 +18,8 @@ TEXT_COLUMNS: dict[str, str] = {
     "sumber_file": "the input file the line was read from",
     "sumber_sheet": "the sheet name (empty for CSV)",
     "tata_letak": "the layout recognised (sipd_rekap, sipd_rincian, dppa, penjabaran, kegiatan)",
+    "tahap": "stage of `anggaran` as the file names it: murni, pergeseran, efisiensi, perubahan, realisasi "
+             "or empty when the file does not say",
     "kode_skpd": "SKPD code as the source writes it",
     "nama_skpd": "SKPD name",
     "kode_sub_unit": "sub unit code",
@@ -66,6 +68,7 @@ class LineItems(pa.DataFrameModel):
     sumber_baris: Series[pd.Int64Dtype] = pa.Field(ge=1, nullable=False)
     tata_letak: Series[str] = pa.Field(**_text)
     tahun: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1990, le=2100)
+    tahap: Series[str] = pa.Field(**_text)
     kode_skpd: Series[str] = pa.Field(**_text)
     nama_skpd: Series[str] = pa.Field(**_text)
     kode_sub_unit: Series[str] = pa.Field(**_text)

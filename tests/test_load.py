@@ -78,11 +78,20 @@ def test_title_block_and_total_row_in_xlsx(tmp_path):
 
 def test_stated_total_mismatch_is_a_finding(tmp_path):
     rows = [["KODE SKPD", "KODE REKENING", "PAGU"], ["1.02", "5.1.02.04.01.0001", 100], ["", "TOTAL", 150]]
-    rows[2] = ["", "", 150]
     df = ef.load(write_xlsx(tmp_path / "t.xlsx", {"S": rows}))
     f = ef.findings(df)
     assert f["code"].tolist() == ["total_mismatch"] and f["row"].tolist() == [3]
     assert ef.total(df) == D(100)
+    assert ef.verification(df, per="file")["verdict"].tolist() == ["bertentangan"]
+
+
+def test_amount_without_text_that_closes_nothing_is_a_line(tmp_path):
+    # no words, and 150 is not the sum of the rows above: a line whose text cells are merged
+    rows = [["KODE SKPD", "KODE REKENING", "PAGU"], ["1.02", "5.1.02.04.01.0001", 100], ["", "", 150]]
+    df = ef.load(write_xlsx(tmp_path / "t.xlsx", {"S": rows}))
+    f = ef.findings(df)
+    assert f["code"].tolist() == ["merged_text_line"] and f["row"].tolist() == [3]
+    assert ef.total(df) == D(250) and df["kode_rekening"].tolist() == ["5.1.02.04.01.0001"] * 2
 
 
 def test_bad_rows_are_findings_never_dropped_silently(tmp_path):

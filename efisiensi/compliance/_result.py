@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from .._version import __version__
+from ..verify.records import json_view, label, worst
 from ._jsonout import dumps
 from ._policy import Policy
 
@@ -124,8 +125,8 @@ class Audit:
                  "stage": _none(f.get("stage"))}
                 for f in self.findings.to_dict("records")
             ],
-            "inputs": [{k: v for k, v in s.items() if k in ("path", "sha256", "size", "rows", "stage")}
-                       for s in self.sources],
+            "inputs": [{**{k: v for k, v in s.items() if k in ("path", "sha256", "size", "rows", "stage")},
+                        "verification": json_view(s.get("verification"))} for s in self.sources],
         }
 
     def to_json(self, path: str | Path | None = None, indent: int = 2) -> str:
@@ -160,4 +161,5 @@ class Audit:
         stages = "profil" if self.revised_files is None else "murni → perubahan"
         bad = ", ".join(self.not_met["target"]) or "-"
         return (f"<Audit {self.policy.id}: {len(self.baseline_files)} berkas baseline, {stages}; "
-                f"target tidak tercapai: {bad}; rekonsiliasi {'OK' if self.reconciled else 'GAGAL'}>")
+                f"target tidak tercapai: {bad}; rekonsiliasi {'OK' if self.reconciled else 'GAGAL'}; "
+                f"bacaan {label(worst((s.get('verification') or {}).get('verdict', 'tidak_dapat_diverifikasi') for s in self.sources))}>")

@@ -23,16 +23,32 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 _NON_ALNUM = re.compile(r"[^0-9a-z%]+")
 
 
 def normalize_header(text: object) -> str:
-    """Lower-case ASCII, punctuation and underscores as single spaces."""
+    """Lower-case ASCII, punctuation and underscores as single spaces; letter-spaced
+    words joined (``"U R A I A N"`` is ``"uraian"``).
+
+    >>> normalize_header("J U M L A H"), normalize_header("Total (Rp.)")
+    ('jumlah', 'total rp')
+    """
     if text is None:
         return ""
-    s = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
-    return _NON_ALNUM.sub(" ", s.lower()).strip()
+    return _normalize(str(text))
+
+
+@lru_cache(maxsize=1 << 16)
+def _normalize(text: str) -> str:
+    s = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    key = _NON_ALNUM.sub(" ", s.lower()).strip()
+    if " " in key:
+        toks = key.split(" ")
+        if len(toks) >= 3 and all(len(t) == 1 and t.isalpha() for t in toks):
+            return "".join(toks)
+    return key
 
 
 #: canonical column -> spellings (already normalised by :func:`normalize_header`).
@@ -113,6 +129,86 @@ def match_header(text: object, user: dict[str, str] | None = None) -> str | None
         if key in AMOUNT_ROLES[role] and not (role == "before" and key == "pagu"):
             return f"${role}"
     return None
+
+
+#: words that make a header an amount, or a stage of one (recognised when no spelling matches)
+AMOUNT_WORDS = frozenset("pagu nilai anggaran jumlah total rp rupiah biaya apbd papbd apbdp dpa dppa rincian".split())
+_NOT_AMOUNT = frozenset("realisasi spd sisa persen prosentase persentase selisih harga satuan volume koefisien "
+                        "kas dkkb sp2d bertambah berkurang kurang tambah no nomor kode nama uraian lalu "
+                        # a header in thousands or millions needs unit=: never guessed
+                        "ribu ribuan juta jutaan miliar milyar".split())
+_BEFORE_WORDS = frozenset("sebelum murni semula awal".split())
+_AFTER_WORDS = frozenset("sesudah setelah menjadi revisi perubahan papbd apbdp".split())
+#: stages that name an amount only beside an amount word ("Anggaran Pergeseran"); alone
+#: ("Efisiensi") such a header is the cut, not a stage
+_WEAK_AFTER_WORDS = frozenset("pergeseran penyesuaian".split())
+_MONTHS = ("januari", "februari", "maret", "april", "mei", "juni", "juli", "agustus", "september", "oktober",
+           "november", "desember")
+_MONTH_ALIASES = {"pebruari": 2, "nopember": 11, "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7,
+                  "agu": 8, "agt": 8, "ags": 8, "sep": 9, "okt": 10, "nov": 11, "des": 12}
+
+
+def month_of(text: object) -> int | None:
+    """The month a header names (``bulan_3``, ``MARET``, ``Pebruari``), else ``None``.
+
+    >>> month_of("bulan_12"), month_of("PEBRUARI"), month_of("jumlah")
+    (12, 2, None)
+    """
+    key = normalize_header(text)
+    toks = key.split()
+    if len(toks) == 2 and toks[0] == "bulan" and toks[1].isdigit() and 1 <= int(toks[1]) <= 12:
+        return int(toks[1])
+    if len(toks) == 1:
+        if key in _MONTHS:
+            return _MONTHS.index(key) + 1
+        return _MONTH_ALIASES.get(key)
+    return None
+
+
+def guess_amount(text: object) -> str | None:
+    """Role of an amount header no spelling in the table matches, from its words.
+
+    >>> [guess_amount(h) for h in ("Nilai Pagu", "Anggaran Tahun 2025", "Setelah Efisiensi",
+    ...                             "ANGGARAN 1 TAHUN SEBELUM EFISIENSI", "ANGGARAN SPD TERBIT", "total_rincian")]
+    ['$single', '$single', '$after', '$before', None, '$single']
+    >>> guess_amount("Efisiensi"), guess_amount("Nilai Efisiensi"), guess_amount("Anggaran Pergeseran")
+    (None, None, '$after')
+    """
+    toks = set(normalize_header(text).split())
+    if not toks or toks & _NOT_AMOUNT or month_of(text):
+        return None
+    if toks & _BEFORE_WORDS:
+        return "$before"
+    if toks & _AFTER_WORDS or (toks & _WEAK_AFTER_WORDS and toks & AMOUNT_WORDS):
+        return "$after"
+    if "efisiensi" in toks:
+        return None  # the cut itself
+    if toks & AMOUNT_WORDS:
+        return "$single"
+    return None
+
+
+#: stage names (``tahap``) by the words of an amount header
+_STAGE_WORDS = (("realisasi", ("realisasi",)), ("efisiensi", ("efisiensi", "penyesuaian")),
+                ("pergeseran", ("pergeseran",)), ("murni", ("murni", "sebelum", "semula", "awal")),
+                ("perubahan", ("perubahan", "papbd", "apbdp", "dppa")))
+
+
+def stage_of(text: object) -> str:
+    """The stage an amount header names (``""`` when it does not say).
+
+    >>> stage_of("ANGGARAN 1 TAHUN SEBELUM EFISIENSI"), stage_of("Setelah Efisiensi"), stage_of("ANGGARAN PAPBD")
+    ('murni', 'efisiensi', 'perubahan')
+    >>> stage_of("Sesudah Perubahan"), stage_of("Jumlah")
+    ('perubahan', '')
+    """
+    toks = set(normalize_header(text).split())
+    if toks & {"sebelum", "semula"}:
+        return "murni"
+    for stage, words in _STAGE_WORDS:
+        if toks & set(words):
+            return stage
+    return ""
 
 
 def resolve_amounts(roles: dict[int, str], headers: dict[int, str]) -> dict[int, str]:

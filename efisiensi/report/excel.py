@@ -20,6 +20,7 @@ import pandas as pd
 
 from .._io import atomic_write_bytes
 from .._version import __version__
+from ..verify.records import verdict_rows
 from .labels import label
 
 if TYPE_CHECKING:
@@ -200,7 +201,11 @@ def write_excel(audit: Audit, path: str | Path, lang: str = "id", max_rows: int 
     # Rekonsiliasi and data notes
     rec_cols = [("stage", "text"), ("file", "text"), ("rows", "int"), ("total_read", "money"),
                 ("categorized", "money"), ("uncategorized", "money"), ("difference", "money"), ("ok", "bool")]
-    w.table(L("sheet_recon"), audit.reconciliation, rec_cols)
+    ws_rec, last = w.table(L("sheet_recon"), audit.reconciliation, rec_cols)
+    ver_cols = [("stage", "text"), ("file", "text"), ("sheet", "text"), ("verdict", "text"), ("rows", "int"),
+                ("lines_covered", "int"), ("checks_held", "int"), ("checks_failed", "int")]
+    w.table(L("sheet_recon"), pd.DataFrame(verdict_rows(audit.sources, w.lang), columns=[c for c, _ in ver_cols]),
+            ver_cols, start_row=last + 2, ws=ws_rec)
     notes_cols = [("stage", "text"), ("file", "text"), ("sheet", "text"), ("row", "int"), ("code", "text"),
                   ("severity", "text"), ("message", "text")]
     w.table(L("sheet_notes"), audit.findings, notes_cols)

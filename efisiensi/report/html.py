@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from .._format import rupiah
+from ..verify.records import reading_line
 from .labels import label
 
 if TYPE_CHECKING:
@@ -32,6 +33,7 @@ def audit_html(audit: Audit, lang: str = "id") -> str:
             f"<td style='color:{colour};font-weight:bold'>{L(r.status)}</td>"
             f"<td style='text-align:right'>{rupiah(r.shortfall, lang)}</td></tr>")
     rec = "OK" if audit.reconciled else "GAGAL / FAILED"
+    rec = (reading_line(audit.sources, lang) or rec) if audit.reconciled else rec
     files = html.escape("; ".join(audit.baseline_files)) + (
         " → " + html.escape("; ".join(audit.revised_files)) if audit.revised_files else "")
     return (f"<div><b>{html.escape(audit.policy.name)}</b><br><small>{L('legal_source')}: "

@@ -10,6 +10,7 @@ import pandas as pd
 from .._format import rupiah, table
 from .._load import findings
 from .._money import money_sum
+from ..verify.records import label, reading_line
 
 LOAD_TEXT = {
     "id": {"file": "Berkas", "rows": "Baris", "layout": "Tata letak", "total": "Total anggaran (Rp)",
@@ -67,6 +68,7 @@ def describe_load(df: pd.DataFrame, lang: str = "id", max_findings: int = 20) ->
     prow = [[n[:60]] + [rupiah(v.get(f), lang) for f in files] for n, v in pivot.items()]
     short = [Path(f).stem[:24] for f in files]
     out += [t["per_skpd"], table(prow, [t["skpd"], *short], "l" + "r" * len(files)), ""]
+    out += _verification_lines(df, lang)
     fnd = findings(df)
     out.append(f"{t['findings']}: {len(fnd)}")
     if len(fnd) == 0:
@@ -78,6 +80,29 @@ def describe_load(df: pd.DataFrame, lang: str = "id", max_findings: int = 20) ->
         if len(fnd) > max_findings:
             out.append(t["more"].format(n=len(fnd) - max_findings))
     return "\n".join(out)
+
+
+def _verification_lines(df: pd.DataFrame, lang: str) -> list[str]:
+    """Verdict per input and sheet, and which column was read as what."""
+    head = "Verifikasi bacaan" if lang == "id" else "How the reading was verified"
+    out = [head]
+    for s in df.attrs.get("sources") or []:
+        v = s.get("verification") or {}
+        out.append(f"  {Path(s['path']).name}: {label(v.get('verdict', 'tidak_dapat_diverifikasi'), lang)}")
+        for sh in v.get("sheets", []):
+            name = sh["sheet"] or "-"
+            if not sh.get("counted", True):
+                out.append(f"    [{name}] tidak dihitung: mengulang sheet lain" if lang == "id" else
+                           f"    [{name}] not counted: repeats another sheet")
+                continue
+            words = ("baris tercakup", "cek cocok", "tidak") if lang == "id" else ("lines covered", "checks held",
+                                                                                  "failed")
+            out.append(f"    [{name}] {label(sh['verdict'], lang)}: {sh['lines_covered']}/{sh['lines']} {words[0]}, "
+                       f"{sh['checks_held']} {words[1]}, {sh['checks_failed']} {words[2]}")
+            for canon, why in sh.get("columns", {}).items():
+                if "nama kolom" not in why:
+                    out.append(f"      {canon} ← {why}")
+    return [*out, ""]
 
 
 def _audit_rows(a, lang: str) -> list[list[str]]:
@@ -102,7 +127,8 @@ def _audit_footer(a, lang: str) -> list[str]:
             continue
         g = a.by_agency[(a.by_agency["target"] == target.id) & (a.by_agency["baseline"] > 0)]
         out.append(t["agencies"].format(t=target.id, n=int((g["status"] == "not_met").sum()), m=len(g)))
-    out.append(t["rec_ok"] if a.reconciled else t["rec_bad"])
+    reading = reading_line(a.sources, lang)
+    out.append(t["rec_bad"] if not a.reconciled else (reading or t["rec_ok"]))
     codes = ", ".join(sorted(set(a.findings["code"]))) or "-"
     out.append(t["findings"].format(n=len(a.findings), codes=codes))
     return out

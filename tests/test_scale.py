@@ -87,7 +87,7 @@ def test_resume_reuses_finished_files_and_redoes_changed_ones(folders, tmp_path,
     real = _distributed.process_file
 
     def spy(job):
-        done.append(Path(job["path"]).name)
+        done.append([Path(f["path"]).name for f in job["files"]])
         return real(job)
 
     monkeypatch.setattr(_distributed, "process_file", spy)

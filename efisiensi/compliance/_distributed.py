@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import uuid
 from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
@@ -27,7 +28,7 @@ import pandas as pd
 
 from .._errors import LoadError
 from .._inputs import Progress, expand, progress_callback, sha256
-from ._engine import FORMAT, Context, map_file
+from ._engine import FORMAT, Context, map_files
 
 # ------------------------------------------------------------------ exact JSON
 
@@ -67,25 +68,47 @@ def _read_json(path: Path) -> dict:
 # ------------------------------------------------------------------ tasks
 
 
+#: A map task reads files until it holds this many, or this many bytes (one larger file
+#: is a task of its own): the fixed cost of validating and categorizing is paid per
+#: task, and memory is bounded by the task, not by the number of files.
+BATCH_FILES = 32
+BATCH_BYTES = 16 * 2**20
+
+
 def plan(paths: Any, ctx: Context, run_dir: Path | None, errors: str = "auto") -> list[dict]:
-    """One job per input file (globs and folders expanded, as :func:`efisiensi.load` does)."""
-    jobs = []
-    for path, explicit in expand(paths):
-        display = str(path)
-        job = {"path": display, "display": display, "explicit": explicit, "errors": errors, "params": ctx.raw}
-        if run_dir is not None:
-            sha = sha256(path) if path.is_file() else ""
-            job.update(sha256=sha, run_dir=str(run_dir), fingerprint=ctx.fingerprint,
-                       key=hashlib.sha256(f"{display}\0{sha}\0{ctx.fingerprint}".encode()).hexdigest()[:24])
-        jobs.append(job)
-    if not jobs:
+    """The map tasks for the files of one role (globs and folders expanded, as
+    :func:`efisiensi.load` does), in file order, batched (see :data:`BATCH_FILES`)."""
+    files = expand(paths)
+    if not files:
         raise LoadError("tidak ada berkas untuk dibaca")
+    batches: list[list[dict]] = []
+    size = 0
+    for path, explicit in files:
+        nbytes = path.stat().st_size if path.is_file() else 0
+        if not batches or len(batches[-1]) >= BATCH_FILES or (size + nbytes > BATCH_BYTES and batches[-1]):
+            batches.append([])
+            size = 0
+        f = {"path": str(path), "display": str(path), "explicit": explicit}
+        if run_dir is not None:
+            f["sha256"] = sha256(path) if path.is_file() else ""
+        batches[-1].append(f)
+        size += nbytes
+    jobs = []
+    for batch in batches:
+        job = {"files": batch, "errors": errors, "params": ctx.raw}
+        if run_dir is not None:
+            ident = "\0".join(f"{f['display']}\0{f['sha256']}" for f in batch)
+            job.update(run_dir=str(run_dir), fingerprint=ctx.fingerprint,
+                       sha256=hashlib.sha256(ident.encode()).hexdigest(),
+                       key=hashlib.sha256(f"{ident}\0{ctx.fingerprint}".encode()).hexdigest()[:24])
+        jobs.append(job)
     return jobs
 
 
 def process_file(job: dict) -> dict:
-    """The map task of one file; with a run folder its partial is also written there."""
-    part = map_file(job)
+    """The map task of one batch of files; with a run folder its partial is also
+    written there (atomically)."""
+    part = map_files(job)
     if job.get("run_dir"):
         part.update(format=FORMAT, key=job["key"], sha256=job["sha256"], fingerprint=job["fingerprint"],
                     run_dir=job["run_dir"])
@@ -116,17 +139,19 @@ def _done(job: dict) -> dict | None:
 
 def run(jobs: list[dict], *, workers: int | None = None, client: Any = None,
         progress: bool | Progress = False) -> list[dict]:
-    """Every job's partial (reusing finished ones), in job order."""
+    """Every job's partial (reusing finished ones), in job order; progress per file."""
     callback = progress_callback(progress)
+    total = sum(len(j["files"]) for j in jobs)
     results: list[dict | None] = [_done(j) for j in jobs]
     todo = [i for i, r in enumerate(results) if r is None]
     done = 0
 
     def tick(i: int) -> None:
         nonlocal done
-        done += 1
-        if callback:
-            callback(done, len(jobs), jobs[i]["display"])
+        for f in jobs[i]["files"]:
+            done += 1
+            if callback:
+                callback(done, total, f["display"])
 
     for i, r in enumerate(results):
         if r is not None:
@@ -145,7 +170,7 @@ def run(jobs: list[dict], *, workers: int | None = None, client: Any = None,
             from distributed import as_completed
 
             futures = client.map(process_file, [jobs[i] for i in todo], pure=False,
-                                 key=[f"efisiensi-{jobs[i].get('key') or i}-{os.getpid()}" for i in todo])
+                                 key=[f"efisiensi-{uuid.uuid4().hex}" for _ in todo])
             where = {f.key: i for f, i in zip(futures, todo, strict=True)}
             try:
                 for fut in as_completed(futures):

@@ -28,7 +28,7 @@ import pandas as pd
 
 from .._errors import Finding, LoadError
 from .._money import MONEY
-from .._schema import validate
+from .._schema import empty_line_items, validate
 from .._version import __version__
 from ._compare import LINE_KEY, ZERO, aggregate_lines, provenance, target_mask
 from ._policy import Policy, load_policy
@@ -190,20 +190,15 @@ def empty_lines(categories: list[str]) -> pd.DataFrame:
     return out
 
 
-def unreadable(err: LoadError, display: str) -> dict:
-    """The partial of a file that could not be read: one finding, no lines."""
-    f = Finding("file_unreadable", err.message, err.file or display, err.sheet, err.row, "error")
-    return {"status": "unreadable", "findings": [f.as_record()], "sources": [], "files": [], "rows": 0,
-            "rows_before": 0, "agencies": [], "stages": {}}
+def map_files(job: dict) -> dict:
+    """Read, validate and categorize a batch of files; their partial (the map task).
 
-
-def map_file(job: dict) -> dict:
-    """Read, validate and categorize one file; its partial (the map task).
-
-    ``job`` holds ``path``, ``display``, ``explicit``, ``errors``, ``params`` (the
-    audit parameters as given), and for a run folder ``run_dir`` and ``key``. Runs the
-    same way in this process and on a Dask worker; the policy and the rule pack are
-    compiled once per process.
+    ``job`` holds ``files`` (each ``path``, ``display``, ``explicit``), ``errors``,
+    ``params`` (the audit parameters as given), and for a run folder ``run_dir`` and
+    ``key``. The files are validated and categorized as one table, so the fixed cost of
+    a call is paid once per batch, not once per small file; the partial of a batch is
+    the sum of its files' partials. Runs the same way in this process and on a Dask
+    worker; the policy and the rule pack are compiled once per process.
     """
     from .._load import load_file
     from ..categories import categorize
@@ -211,20 +206,26 @@ def map_file(job: dict) -> dict:
 
     ctx = context(**job["params"])
     options = ReadOptions(columns=dict(ctx.columns or {}), unit=ctx.unit)
-    display = job["display"]
-    try:
-        table, found, src = load_file(Path(job["path"]), options, display)
-    except LoadError as err:
-        if job["errors"] == "raise" or (job["errors"] == "auto" and job["explicit"]):
-            raise
-        return unreadable(err, display)
-    table = validate(table)
+    frames, found, sources = [], [], []
+    for f in job["files"]:
+        display = f["display"]
+        try:
+            table, notes, src = load_file(Path(f["path"]), options, display)
+        except LoadError as err:
+            if job["errors"] == "raise" or (job["errors"] == "auto" and f["explicit"]):
+                raise
+            found.append(Finding("file_unreadable", err.message, err.file or display, err.sheet, err.row,
+                                 "error").as_record())
+            continue
+        found += [n.as_record() if isinstance(n, Finding) else dict(n) for n in notes]
+        frames.append(table)
+        sources.append(dict(src) if isinstance(src, dict) else dict(vars(src)))
+    table = validate(pd.concat(frames, ignore_index=True) if frames else empty_line_items())
     table.attrs = {}
     labelled = categorize(table, ctx.pack, pins=ctx.pins)
-    source = dict(src) if isinstance(src, dict) else dict(vars(src))
     spill = Path(job["run_dir"]) if job.get("run_dir") else None
-    return map_table(labelled, ctx, findings=[f.as_record() if isinstance(f, Finding) else dict(f) for f in found],
-                     sources=[source], files=[source["path"]], spill=spill, key=job.get("key", ""))
+    return map_table(labelled, ctx, findings=found, sources=sources, files=[s["path"] for s in sources],
+                     spill=spill, key=job.get("key", ""))
 
 
 def map_frame(source: pd.DataFrame, ctx: Context) -> dict:

@@ -88,6 +88,8 @@ def _stage_lines(parts: StageParts, categories: list[str]) -> pd.DataFrame:
     frames = []
     for p, k in parts:
         st = p["stages"][k]
+        if not st["rows"]:
+            continue
         frames.append(st["lines"] if "lines" in st else pd.read_parquet(Path(p["run_dir"]) / st["lines_file"]))
     if not frames:
         return empty_lines(categories)

@@ -2,15 +2,18 @@
 
 Generates realistic files (see ``gen.py``) into a temporary folder, then times each
 tool in a fresh subprocess (imports excluded, first call included) and prints one
-table: wall time, rows/s, the ratio to the reference measured in the same run
-(pandas + openpyxl ``read_excel`` for xlsx, pandas ``read_csv`` for CSV), and the peak
+table: wall and CPU time, rows/s, the ratio to the reference measured in the same run
+(pandas + openpyxl ``read_excel`` for xlsx, pandas ``read_csv`` for CSV), the peak
 memory the call added (peak RSS, ``VmHWM`` reset before the call, minus RSS before;
 with ``workers=N`` the worker processes are not counted) against the size of the
-resulting DataFrame.
+resulting DataFrame, and the target of issue 12 beside each row (met or not). The DKI
+rows time the CLI commands on the real file in ``../shared/data/real`` when present.
 
-    python benchmarks/run.py            # full: about 10 minutes on 2 cores
-    python benchmarks/run.py --quick    # smaller files, about 2 minutes
+    python benchmarks/run.py            # full: about 10 minutes on 2 idle cores
+    python benchmarks/run.py --quick    # smaller files
     python benchmarks/run.py --keep DIR # keep (and reuse) the generated files in DIR
+    python benchmarks/run.py --national [--files 2000 --lines 2500]   # see national.py
+    make bench ARGS=--quick; make bench-national
 """
 
 from __future__ import annotations

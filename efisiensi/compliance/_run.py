@@ -57,14 +57,16 @@ def audit(
     progress
         ``True`` for a line per file on stderr, or a callback ``f(done, total, path)``.
     workers, client, run_dir
-        Scale-out (``pip install 'efisiensi[dask]'``): ``workers=N`` loads and categorizes
-        one file per task on a local Dask cluster of N processes; ``client=`` uses an
-        existing ``distributed.Client`` (e.g. ``Client("tcp://host:8786")``; files and
-        ``run_dir`` must then be on a filesystem the workers share). Each file's lines
-        and exact partial sums go to ``run_dir`` (a temporary folder by default); run
-        again with the same ``run_dir`` and files already done (same SHA-256, same
-        parameters) are reused. The result is the same Audit as a serial run.
-        ``workers=1`` runs the same per-file path in this process.
+        Scale-out (``pip install 'efisiensi[dask]'``). Every run is the same map over the
+        input files (read, validate, categorize, exact partial sums per stage, target and
+        SKPD, line aggregates; files in batches of up to 32 files / 16 MiB) and one reduce.
+        ``workers=N`` runs the map on a local Dask cluster of N processes; ``client=`` uses
+        an existing ``distributed.Client`` (e.g. ``Client("tcp://host:8786")``; files and
+        ``run_dir`` must then be on a filesystem the workers share). With ``run_dir`` each
+        map task writes its line aggregates (Parquet) and partial sums (JSON) there; run
+        again with the same ``run_dir`` and tasks already done (same SHA-256, same
+        parameters) are reused, so a killed run resumes. The result is the same Audit,
+        byte for byte, on every path.
 
     Returns
     -------

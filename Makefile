@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 SAMPLES := data/samples
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench bench-national clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +28,10 @@ test: $(VENV)/.installed-test lint
 	$(PY) -m pytest -q
 
 bench: $(VENV)/.installed-test
-	$(PY) benchmarks/run.py
+	$(PY) benchmarks/run.py $(ARGS)
+
+bench-national: $(VENV)/.installed-test
+	$(PY) benchmarks/run.py --national $(ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

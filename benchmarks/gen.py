@@ -98,21 +98,47 @@ def write_xlsx(path: Path, body: Iterator[list[object]] | list[list[object]], ti
     return n
 
 
-def write_csv(path: Path, body: Iterator[list[object]]) -> int:
+def indonesian(v: float) -> str:
+    """``1234567.5`` as SIPD's Indonesian export writes it: ``1.234.567,50``."""
+    whole, sen = f"{v:,.2f}".split(".")
+    return whole.replace(",", ".") + ("," + sen if sen != "00" else "")
+
+
+def write_csv(path: Path, body: Iterator[list[object]], sep: str = ",", indonesian_numbers: bool = False) -> int:
     n = 0
     with open(path, "w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
+        w = csv.writer(fh, delimiter=sep)
         w.writerow(HEADER)
         for row in body:
             out = []
             for j, v in enumerate(row):
                 if isinstance(v, float):
-                    out.append(f"{v:.2f}" if j == 22 else str(int(v)))
+                    if j == 22:
+                        out.append(indonesian(v) if indonesian_numbers else f"{v:.2f}")
+                    else:
+                        out.append(str(int(v)))
                 else:
                     out.append(v)
             w.writerow(out)
             n += 1
     return n
+
+
+def write_agency_csvs(folder: Path, files: int, per_file: int, seed: int = 11) -> int:
+    """``files`` agency CSV exports (``;``, Indonesian numbers) of ``per_file`` rows each,
+    one SKPD a file, as a national collection of SIPD exports looks (the national run)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    src = rows(files * per_file, seed=seed)
+    for i in range(files):
+        body = []
+        for _ in range(per_file):
+            r = next(src)
+            r[4] = f"9.{i // 100:02d}.{i % 100:02d}.00.0.00.01.0000"
+            r[5] = f"Badan Sintetis {i}"
+            body.append(r)
+        write_csv(folder / f"pemda_{i // 40:03d}_skpd_{i % 40:02d}.csv", iter(body), sep=";",
+                  indonesian_numbers=True)
+    return files
 
 
 def write_per_skpd(folder: Path, n: int) -> int:

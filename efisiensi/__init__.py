@@ -6,6 +6,7 @@
 Decimal('12000000.00')
 """
 
+from . import report as _report  # noqa: F401  (registers how an Audit is rendered)
 from ._errors import EfisiensiError, Finding, LoadError
 from ._load import findings, load, load_frame, stages, total, verification
 from ._money import MONEY

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import glob
-import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -14,10 +12,14 @@ import pandas as pd
 from . import read as _read  # noqa: F401  (registers the built-in readers)
 from ._errors import Finding, LoadError
 from ._format import rupiah
+from ._inputs import SharedRecords
+from ._inputs import expand as _expand
+from ._inputs import progress_callback as _progress_callback
+from ._inputs import sha256 as _sha256
 from ._money import money_sum
 from ._schema import FINDING_COLUMNS, conform, empty_line_items, validate
 from .read.base import ReadOptions, choose_reader
-from .read.grid import SPREADSHEET_SUFFIXES, TEXT_SUFFIXES, read_grids
+from .read.grid import read_grids
 from .verify import runner as _verify
 
 #: Readers must be at least this sure before a sheet is read as a budget table.
@@ -38,50 +40,6 @@ class SourceFile:
     layouts: tuple[str, ...]
     #: what the reading was checked against and the verdict (see efisiensi.verify)
     verification: dict = field(default_factory=dict)
-
-
-def _expand(paths: PathLike | Iterable[PathLike]) -> list[tuple[Path, bool]]:
-    """Files to read, each with whether the user named it explicitly."""
-    if isinstance(paths, (str, Path)):
-        paths = [paths]
-    out: list[tuple[Path, bool]] = []
-    for p in paths:
-        s = str(p)
-        if any(ch in s for ch in "*?[") and not Path(s).exists():
-            hits = sorted(glob.glob(s, recursive=True))
-            if not hits:
-                raise LoadError("pola tidak cocok dengan berkas apa pun", file=s)
-            out += [(Path(h), False) for h in hits if Path(h).is_file() and _is_data_file(Path(h))]
-        elif Path(s).is_dir():
-            files = sorted(f for f in Path(s).rglob("*") if f.is_file() and _is_data_file(f))
-            if not files:
-                raise LoadError("folder tidak berisi berkas .xlsx/.xls/.ods/.csv", file=s)
-            out += [(f, False) for f in files]
-        else:
-            out.append((Path(s), True))
-    seen: set[Path] = set()
-    unique = []
-    for f, explicit in out:
-        key = f.resolve()
-        if key not in seen:
-            seen.add(key)
-            unique.append((f, explicit))
-    return unique
-
-
-def _is_data_file(f: Path) -> bool:
-    name = f.name
-    if name.startswith(("~$", ".")):
-        return False  # Excel lock files, hidden files
-    return f.suffix.lower() in SPREADSHEET_SUFFIXES | TEXT_SUFFIXES
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def load_file(path: Path, options: ReadOptions, display: str | None = None,
@@ -233,8 +191,8 @@ def load(
     table = pd.concat(frames, ignore_index=True) if frames else empty_line_items()
     table = validate(table)
     # plain records, not a DataFrame: pandas compares attrs when concatenating
-    table.attrs["findings"] = [f.as_record() for f in found]
-    table.attrs["sources"] = [s.__dict__ for s in sources]
+    table.attrs["findings"] = SharedRecords(f.as_record() for f in found)
+    table.attrs["sources"] = SharedRecords(dict(s.__dict__) for s in sources)
     return table
 
 
@@ -308,30 +266,6 @@ def stages(table: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)[cols] if parts else pd.DataFrame(columns=cols)
 
 
-def _progress_callback(progress):
-    """The per-file callback: the user's own, or a line on stderr.
-
-    On a terminal or in Jupyter the line is rewritten in place (one line for the whole
-    run); in a log file each file gets its own line.
-    """
-    if callable(progress):
-        return progress
-    if not progress:
-        return None
-    import sys
-
-    in_place = sys.stderr.isatty() or "ipykernel" in sys.modules
-
-    def show(done: int, total: int, path: str) -> None:
-        text = f"[{done}/{total}] {Path(path).name}"
-        if in_place:
-            print(f"\r{text:<80}", end="\n" if done == total else "", file=sys.stderr, flush=True)
-        else:
-            print(text, file=sys.stderr)
-
-    return show
-
-
 def findings_frame(items: Iterable[Finding]) -> pd.DataFrame:
     """Findings as a table (file, sheet, row, code, severity, message, detail)."""
     holder = pd.DataFrame()
@@ -377,8 +311,8 @@ def load_frame(records: list[dict] | pd.DataFrame) -> pd.DataFrame:
         table = validate(conform(frame))
     except Exception as err:  # noqa: BLE001 - pandera/pyarrow errors become one line
         raise LoadError(f"tabel tidak sah: {(str(err).splitlines() or [type(err).__name__])[0][:200]}") from None
-    table.attrs["findings"] = []
-    table.attrs["sources"] = []
+    table.attrs["findings"] = SharedRecords()
+    table.attrs["sources"] = SharedRecords()
     return table
 
 

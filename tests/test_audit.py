@@ -219,3 +219,116 @@ def test_dppa_with_both_stages_equals_murni_and_revised_dpa(tmp_path):
     # the text sheet of the same workbook gives the same audit as the numeric one
     text = audit(ef.load(tmp_path / "dppa.xlsx", sheets=["DPPA teks"]))
     pd.testing.assert_frame_equal(one.summary[cols], text.summary[cols])
+
+
+# ------------------------------------------------------------------ one engine: map + reduce
+
+
+def _same(a, b) -> None:
+    for name in ("summary", "by_agency", "lines", "findings", "reconciliation"):
+        pd.testing.assert_frame_equal(getattr(a, name), getattr(b, name), check_exact=True, obj=name)
+    assert (a.totals, a.sources, a.categories, a.baseline_files, a.revised_files) == \
+        (b.totals, b.sources, b.categories, b.baseline_files, b.revised_files)
+    assert a.to_json() == b.to_json()
+
+
+def test_partials_of_any_split_reduce_to_the_whole_audit(buru):
+    """The map is additive: the rows cut into uneven pieces give the audit of the whole."""
+    from efisiensi.compliance._engine import context, map_table
+    from efisiensi.compliance._reduce import reduce
+
+    ctx = context()
+    roles = []
+    for role, path in (("baseline", MURNI), ("revised", PENYESUAIAN)):
+        table = ef.load(path)
+        labelled = ef.categorize(table, ctx.pack)
+        labelled.attrs = {}
+        cuts = [0, 1, 17, 900, len(labelled) // 2, len(labelled)]
+        parts = [map_table(labelled.iloc[a:b].reset_index(drop=True), ctx, findings=[], sources=[], files=[])
+                 for a, b in zip(cuts, cuts[1:], strict=False)]
+        parts[0]["findings"] = list(table.attrs["findings"])
+        parts[0]["sources"] = [dict(s) for s in table.attrs["sources"]]
+        parts[0]["files"] = [s["path"] for s in table.attrs["sources"]]
+        roles.append((role, parts))
+    split = reduce(roles, ctx)
+    split.parameters = buru.parameters
+    # the per-file reconciliation rows come once per piece; everything else is identical
+    rec = split.reconciliation
+    whole = buru.reconciliation
+    files = rec[~rec["file"].str.startswith("(")].groupby(["stage", "file"], sort=False)[
+        ["rows", "total_read", "categorized", "uncategorized"]].sum().reset_index()
+    expect = whole[~whole["file"].str.startswith("(")][["stage", "file", "rows", "total_read", "categorized",
+                                                         "uncategorized"]].reset_index(drop=True)
+    assert files.astype(str).equals(expect.astype(str))
+    for name in ("summary", "by_agency", "lines"):
+        pd.testing.assert_frame_equal(getattr(split, name), getattr(buru, name), check_exact=True, obj=name)
+    assert split.totals == buru.totals
+
+
+def test_unknown_source_keys_are_carried_through(tmp_path, monkeypatch):
+    """A key the loader adds to a source record (e.g. ``verification``) reaches the Audit."""
+    import efisiensi._load as loader
+
+    loaded = ef.load(MURNI)
+    loaded.attrs["sources"][0]["verification"] = {"status": "x"}
+    assert audit(loaded).sources[0]["verification"] == {"status": "x"}
+    real = loader.load_file
+
+    def with_verification(path, *args, **kwargs):
+        table, found, src = real(path, *args, **kwargs)
+        return table, found, {**vars(src), "verification": {"status": "terverifikasi", "checks": 3}}
+
+    monkeypatch.setattr(loader, "load_file", with_verification)
+    a = audit(MURNI)
+    assert a.sources[0]["verification"] == {"status": "terverifikasi", "checks": 3}
+    scaled = audit(MURNI, workers=1, run_dir=tmp_path / "run")  # through the run folder's JSON
+    assert scaled.sources == a.sources
+
+
+def test_serial_and_scheduled_paths_share_one_implementation():
+    """No audit logic in the scheduler; no private name imported across packages; the
+    compliance package never imports the report package."""
+    import ast
+
+    folder = ROOT / "efisiensi" / "compliance"
+    for f in folder.glob("*.py"):
+        tree = ast.parse(f.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level >= 2:
+                assert not (node.module or "").startswith("report"), f"{f.name} imports report"
+                private = [a.name for a in node.names if a.name.startswith("_") and not a.name.endswith("__")]
+                assert not private, f"{f.name} imports private {private} from {node.module}"
+    scheduler = (folder / "_distributed.py").read_text(encoding="utf-8")
+    for logic in ("judge", "target_mask", "join_lines", "aggregate_lines", "match_lines", "groupby"):
+        assert logic not in scheduler, f"audit logic {logic!r} in the scheduler"
+
+
+def test_audit_renders_through_the_registered_report(buru, tmp_path):
+    from efisiensi.compliance import _result
+
+    calls = []
+    saved = dict(_result._RENDERERS)
+    try:
+        ef.compliance.register_renderer("excel", lambda a, path, lang: calls.append((a, path, lang)) or path)
+        assert buru.to_excel(tmp_path / "x.xlsx", lang="en") == tmp_path / "x.xlsx"
+        assert calls == [(buru, tmp_path / "x.xlsx", "en")]
+        _result._RENDERERS.pop("html")
+        with pytest.raises(ef.EfisiensiError, match="penyaji"):
+            buru._repr_html_()
+    finally:
+        _result._RENDERERS.clear()
+        _result._RENDERERS.update(saved)
+    assert "<table" in buru._repr_html_()
+
+
+def test_loader_records_are_shared_not_copied_into_every_group():
+    """pandas deep-copies attrs into each derived frame; the loader's records are shared."""
+    import copy
+    import pickle
+
+    table = ef.load(MURNI)
+    recs = table.attrs["findings"]
+    group = next(iter(table.groupby("kode_skpd")))[1]
+    assert group.attrs["findings"] is recs and copy.deepcopy(table.attrs)["sources"] is table.attrs["sources"]
+    back = pickle.loads(pickle.dumps(table.attrs))
+    assert back == table.attrs and type(back["sources"]) is type(table.attrs["sources"])

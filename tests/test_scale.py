@@ -87,7 +87,7 @@ def test_resume_reuses_finished_files_and_redoes_changed_ones(folders, tmp_path,
     real = _distributed.process_file
 
     def spy(job):
-        done.append(Path(job["path"]).name)
+        done.append([Path(f["path"]).name for f in job["files"]])
         return real(job)
 
     monkeypatch.setattr(_distributed, "process_file", spy)
@@ -121,3 +121,14 @@ def test_workers_start_and_stop_their_own_cluster(folders):
 def test_an_explicit_unreadable_file_still_raises_from_a_worker(folders, tmp_path):
     with pytest.raises(ef.LoadError, match="rusak"):
         ef.audit(folders / "murni" / "rusak.xlsx", workers=1, run_dir=tmp_path / "run")
+
+
+def test_batching_does_not_change_the_audit(folders, tmp_path, monkeypatch):
+    """One file a task, or all files in one task: the same Audit (partials add up)."""
+    serial = ef.audit(folders / "murni", folders / "perubahan")
+    monkeypatch.setattr(_distributed, "BATCH_FILES", 1)
+    one = ef.audit(folders / "murni", folders / "perubahan", workers=1, run_dir=tmp_path / "one")
+    assert len(list((tmp_path / "one").glob("*.json"))) == 9  # one task a file (the unreadable one too)
+    assert_same(serial, one)
+    monkeypatch.setattr(_distributed, "BATCH_BYTES", 1)
+    assert_same(serial, ef.audit(folders / "murni", folders / "perubahan"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from decimal import ROUND_CEILING, Decimal
 
+import numpy as np
 import pandas as pd
 
 from .._money import MONEY
@@ -107,30 +108,68 @@ def stage_sums(stages: dict[str, pd.DataFrame], policy: Policy, by: list[str] | 
     return out
 
 
-def _provenance(frame: pd.DataFrame) -> pd.Series:
+def provenance(frame: pd.DataFrame) -> pd.Series:
+    """Where each row came from: ``<file name>[:sheet]:<row>``."""
     sheet = frame["sumber_sheet"].where(frame["sumber_sheet"] == "", ":" + frame["sumber_sheet"])
     return frame["sumber_file"].map(lambda p: p.replace("\\", "/").rsplit("/", 1)[-1]) + sheet + ":" + \
         frame["sumber_baris"].astype(str)
 
 
+def aggregate_lines(table: pd.DataFrame, categories: list[str], amounts: list[str] | tuple[str, ...] = ("anggaran",)
+                    ) -> pd.DataFrame:
+    """One row per :data:`LINE_KEY`: amounts added, provenance joined, labels or-ed.
+
+    ``table`` holds the stage's amounts in ``anggaran`` and its provenance in ``_src``
+    (as :func:`provenance` writes it, or already joined by an earlier aggregation: the
+    aggregate of aggregates equals the aggregate of the rows, so per-file partials can
+    be combined). Groups keep the order of their first row. ``amounts`` are the columns
+    added (several stages of one table share one grouping).
+    """
+    agg: dict[str, str] = {a: "sum" for a in amounts}
+    agg.update({c: "max" for c in categories if c in table})
+    if "kategori_alasan" in table:
+        agg["kategori_alasan"] = "first"
+    grouped = table.groupby(LINE_KEY, sort=False, dropna=False)
+    out = grouped.agg(agg)
+    codes = grouped.ngroup().to_numpy()
+    src = table["_src"].to_numpy(dtype=object)
+    joined = np.empty(len(out), dtype=object)
+    counts = np.bincount(codes, minlength=len(out)) if len(codes) else np.zeros(0, dtype=int)
+    single = counts[codes] == 1 if len(codes) else np.zeros(0, dtype=bool)
+    joined[codes[single]] = src[single]
+    parts: dict[int, list[str]] = {}
+    for i in np.flatnonzero(~single):
+        parts.setdefault(int(codes[i]), []).append(src[i])
+    for code, texts in parts.items():
+        joined[code] = "; ".join(texts)
+    out = out.reset_index()
+    out.insert(out.columns.get_loc(amounts[-1]) + 1, "_src", pd.array(joined, dtype="str"))
+    return out
+
+
 def match_lines(stages: dict[str, pd.DataFrame], categories: list[str]) -> pd.DataFrame:
     """Aggregate each stage on :data:`LINE_KEY` and join: one row per line with both amounts.
+
+    See :func:`join_lines` for ``perubahan``.
+    """
+    aggs = {}
+    for stage, table in stages.items():
+        t = table.copy(deep=False)
+        t.attrs = {}
+        t["_src"] = provenance(t)
+        aggs[stage] = aggregate_lines(t, categories)
+    return join_lines(aggs, categories)
+
+
+def join_lines(aggregates: dict[str, pd.DataFrame], categories: list[str]) -> pd.DataFrame:
+    """Join the per-stage line aggregates (:func:`aggregate_lines`) into one row per line.
 
     ``perubahan`` says what happened to the line: ``dipotong`` (cut), ``naik``
     (increased), ``tetap`` (unchanged), ``baru`` (added), ``dihapus`` (removed) or
     ``dipindah`` (moved to another sub kegiatan or funding source).
     """
-    parts = []
-    for stage, table in stages.items():
-        t = table.copy()
-        t["_src"] = _provenance(t)
-        agg = {"anggaran": "sum", "_src": lambda s: "; ".join(s)}
-        agg.update({c: "max" for c in categories if c in t})
-        if "kategori_alasan" in t:
-            agg["kategori_alasan"] = "first"
-        g = t.groupby(LINE_KEY, sort=False, dropna=False).agg(agg).reset_index()
-        g = g.rename(columns={"anggaran": stage, "_src": f"sumber_{stage}"})
-        parts.append((stage, g))
+    parts = [(stage, g.rename(columns={"anggaran": stage, "_src": f"sumber_{stage}"}))
+             for stage, g in aggregates.items()]
     if len(parts) == 1:
         stage, g = parts[0]
         g["revised"] = pd.Series([None] * len(g), dtype=MONEY)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 from decimal import Decimal
+from json.encoder import encode_basestring as _string  # what json.dumps(s, ensure_ascii=False) does
 
 
 def amount_text(value: Decimal) -> str:
@@ -22,29 +23,62 @@ def amount_text(value: Decimal) -> str:
 def dumps(obj: object, indent: int = 2, _level: int = 0) -> str:
     """Serialise dicts, lists, str, int, float, bool, None and ``Decimal`` (exactly).
 
+    The output is what ``json.dumps`` gives for the same values (``ensure_ascii=False``),
+    with amounts written by :func:`amount_text`.
+
     >>> dumps({"total": Decimal("1.50"), "ok": True, "x": None}, indent=0)
     '{"total": 1.50, "ok": true, "x": null}'
     """
-    pad = " " * (indent * (_level + 1)) if indent else ""
-    end = " " * (indent * _level) if indent else ""
-    nl = "\n" if indent else ""
-    sep = "," + nl if indent else ", "
-    if isinstance(obj, Decimal):
-        return amount_text(obj)
-    if isinstance(obj, bool) or obj is None or isinstance(obj, str | int):
-        return json.dumps(obj, ensure_ascii=False)
-    if isinstance(obj, float):
-        return "null" if math.isnan(obj) or math.isinf(obj) else json.dumps(obj)
-    if isinstance(obj, dict):
+    out: list[str] = []
+    _write(obj, indent, _level, out)
+    return "".join(out)
+
+
+def _write(obj: object, indent: int, level: int, out: list[str]) -> None:
+    t = type(obj)
+    if t is str:
+        out.append(_string(obj))
+    elif obj is None:
+        out.append("null")
+    elif t is bool:
+        out.append("true" if obj else "false")
+    elif t is int:
+        out.append(int.__repr__(obj))
+    elif t is Decimal:
+        out.append(amount_text(obj))
+    elif t is float:
+        out.append("null" if math.isnan(obj) or math.isinf(obj) else float.__repr__(obj))
+    elif isinstance(obj, dict):
         if not obj:
-            return "{}"
-        items = [f"{pad}{json.dumps(str(k), ensure_ascii=False)}: {dumps(v, indent, _level + 1)}"
-                 for k, v in obj.items()]
-        return "{" + nl + sep.join(items) + nl + end + "}"
-    if isinstance(obj, list | tuple):
+            out.append("{}")
+            return
+        pad = " " * (indent * (level + 1)) if indent else ""
+        first = True
+        out.append("{\n" if indent else "{")
+        for k, v in obj.items():
+            if not first:
+                out.append(",\n" if indent else ", ")
+            first = False
+            out.append(f"{pad}{_string(str(k))}: ")
+            _write(v, indent, level + 1, out)
+        out.append(("\n" + " " * (indent * level) + "}") if indent else "}")
+    elif isinstance(obj, list | tuple):
         if not obj:
-            return "[]"
-        return "[" + nl + sep.join(pad + dumps(v, indent, _level + 1) for v in obj) + nl + end + "]"
-    if hasattr(obj, "item"):  # numpy scalars
-        return dumps(obj.item(), indent, _level)
-    return json.dumps(str(obj), ensure_ascii=False)
+            out.append("[]")
+            return
+        pad = " " * (indent * (level + 1)) if indent else ""
+        out.append("[\n" if indent else "[")
+        for i, v in enumerate(obj):
+            if i:
+                out.append(",\n" if indent else ", ")
+            out.append(pad)
+            _write(v, indent, level + 1, out)
+        out.append(("\n" + " " * (indent * level) + "]") if indent else "]")
+    elif isinstance(obj, Decimal):
+        out.append(amount_text(obj))
+    elif isinstance(obj, bool) or isinstance(obj, str | int | float):  # subclasses: as json does
+        out.append(json.dumps(obj, ensure_ascii=False))
+    elif hasattr(obj, "item"):  # numpy scalars
+        _write(obj.item(), indent, level, out)
+    else:
+        out.append(_string(str(obj)))

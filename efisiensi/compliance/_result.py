@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -9,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 
+from .._errors import EfisiensiError
 from .._version import __version__
 from ..verify.records import json_view, label, worst
 from ._jsonout import dumps
@@ -17,6 +19,24 @@ from ._policy import Policy
 RESULT_COLUMNS = ["target", "category", "kind", "baseline", "revised", "change", "change_pct",
                   "target_cut_pct", "status", "shortfall", "citation", "scope", "legal_source"]
 STATUSES = ("met", "not_met", "decreased", "unchanged", "increased", "no_baseline", "profile")
+
+
+#: How an Audit is rendered: ``excel``, ``html`` and ``plot``, registered by
+#: :mod:`efisiensi.report` (imported by ``efisiensi``), so this package never imports it.
+_RENDERERS: dict[str, Callable[..., Any]] = {}
+
+
+def register_renderer(name: str, render: Callable[..., Any]) -> None:
+    """Register how ``Audit.to_excel`` (``"excel"``), ``_repr_html_`` (``"html"``) or
+    ``plot`` (``"plot"``) renders an Audit; a later registration replaces an earlier one."""
+    _RENDERERS[name] = render
+
+
+def _renderer(name: str) -> Callable[..., Any]:
+    try:
+        return _RENDERERS[name]
+    except KeyError:
+        raise EfisiensiError(f"tidak ada penyaji {name!r} untuk Audit (import efisiensi.report)") from None
 
 
 def _none(v: Any) -> Any:
@@ -85,23 +105,23 @@ class Audit:
 
     # ------------------------------------------------------------------ JSON
 
-    def _result_rows(self, frame: pd.DataFrame) -> list[dict]:
-        rows = []
-        for r in frame.itertuples(index=False):
-            rows.append({
-                "category": r.category, "target": r.target, "kind": r.kind,
-                "baseline": r.baseline, "revised": _none(r.revised), "change": _none(r.change),
-                "change_pct": _none(r.change_pct), "target_cut_pct": _none(r.target_cut_pct),
-                "status": r.status, "shortfall": r.shortfall, "citation": r.citation,
-                "scope": r.scope, "legal_source": r.legal_source,
-            })
-        return rows
+    @staticmethod
+    def _result_rows(records: list[dict]) -> list[dict]:
+        return [{
+            "category": r["category"], "target": r["target"], "kind": r["kind"],
+            "baseline": r["baseline"], "revised": _none(r["revised"]), "change": _none(r["change"]),
+            "change_pct": _none(r["change_pct"]), "target_cut_pct": _none(r["target_cut_pct"]),
+            "status": r["status"], "shortfall": r["shortfall"], "citation": r["citation"],
+            "scope": r["scope"], "legal_source": r["legal_source"],
+        } for r in records]
 
     def to_dict(self) -> dict:
         """The JSON document as Python objects (amounts as ``Decimal``)."""
-        agencies = []
-        for (kode, nama), g in self.by_agency.groupby(["kode_skpd", "nama_skpd"], sort=False):
-            agencies.append({"kode_skpd": kode, "nama_skpd": nama, "categories": self._result_rows(g)})
+        groups: dict[tuple, list[dict]] = {}
+        for r in self.by_agency.to_dict("records"):  # SKPD in order of first appearance
+            groups.setdefault((r["kode_skpd"], r["nama_skpd"]), []).append(r)
+        agencies = [{"kode_skpd": kode, "nama_skpd": nama, "categories": self._result_rows(g)}
+                    for (kode, nama), g in groups.items()]
         rec = self.reconciliation
         return {
             "efisiensi_version": __version__,
@@ -112,7 +132,7 @@ class Audit:
             "baseline": {"files": list(self.baseline_files), "total": self.totals["baseline"]},
             "revised": None if self.revised_files is None else {
                 "files": list(self.revised_files), "total": self.totals["revised"]},
-            "categories": self._result_rows(self.summary),
+            "categories": self._result_rows(self.summary.to_dict("records")),
             "agencies": agencies,
             "reconciliation": {
                 "ok": self.reconciled,
@@ -141,21 +161,15 @@ class Audit:
     def to_excel(self, path: str | Path, lang: str = "id") -> Path:
         """Write the evidence workbook (Ringkasan, Per SKPD, Temuan, Rincian, Rekonsiliasi,
         Catatan Data, Jejak Audit); labels in Bahasa Indonesia, ``lang="en"`` for English."""
-        from ..report.excel import write_excel
-
-        return write_excel(self, path, lang)
+        return _renderer("excel")(self, path, lang)
 
     def _repr_html_(self) -> str:
-        from ..report.html import audit_html
-
-        return audit_html(self)
+        return _renderer("html")(self)
 
     def plot(self, lang: str = "id"):
         """Baseline vs revised per category and the per-SKPD travel change against the
         target (matplotlib; ``pip install efisiensi[notebook]``). Returns the Figure."""
-        from ..report.plot import plot_audit
-
-        return plot_audit(self, lang)
+        return _renderer("plot")(self, lang)
 
     def __repr__(self) -> str:
         stages = "profil" if self.revised_files is None else "murni → perubahan"

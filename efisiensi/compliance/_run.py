@@ -1,53 +1,26 @@
-"""``efisiensi.audit``: load, categorize, compare the stages, reconcile."""
+"""``efisiensi.audit``: map every source to its partials, reduce them into one Audit.
+
+The same map (:mod:`._engine`) and reduce (:mod:`._reduce`) serve one file, a folder
+and a national run: serially in this process, or with the map scheduled on Dask
+(:mod:`._distributed`).
+"""
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from .._errors import Finding, LoadError
-from .._load import findings as load_findings
-from .._load import findings_frame, load
-from .._money import MONEY
-from .._schema import conform, validate
-from ._compare import ZERO, judge, match_lines, stage_sums
-from ._policy import Policy, load_policy
-from ._result import RESULT_COLUMNS, Audit
+from ._distributed import is_file_source, plan, run
+from ._engine import context, map_frame
+from ._policy import Policy
+from ._reduce import reduce
+from ._result import Audit
 
 Source = str | Path | pd.DataFrame | Iterable[str | Path]
-
-
-def _as_table(source: Source, load_kwargs: dict) -> pd.DataFrame:
-    if isinstance(source, pd.DataFrame):
-        if "sources" in source.attrs:  # loaded by efisiensi: already validated
-            return source
-        table = validate(conform(source))
-        table.attrs.update(findings=[], sources=[])
-        return table
-    return load(source, **load_kwargs)
-
-
-def _files(table: pd.DataFrame) -> list[str]:
-    srcs = table.attrs.get("sources") or []
-    return [s["path"] for s in srcs] or list(dict.fromkeys(table["sumber_file"]))
-
-
-def _without_attrs(table: pd.DataFrame) -> pd.DataFrame:
-    out = table.copy(deep=False)
-    out.attrs = {}
-    return out
-
-
-def _stage_amounts(table: pd.DataFrame, column: str) -> pd.DataFrame:
-    t = table.copy()
-    if column != "anggaran":
-        t["anggaran"] = t[column].fillna(ZERO).astype(MONEY)
-    return t
 
 
 def audit(
@@ -84,14 +57,16 @@ def audit(
     progress
         ``True`` for a line per file on stderr, or a callback ``f(done, total, path)``.
     workers, client, run_dir
-        Scale-out (``pip install 'efisiensi[dask]'``): ``workers=N`` loads and categorizes
-        one file per task on a local Dask cluster of N processes; ``client=`` uses an
-        existing ``distributed.Client`` (e.g. ``Client("tcp://host:8786")``; files and
-        ``run_dir`` must then be on a filesystem the workers share). Each file's lines
-        and exact partial sums go to ``run_dir`` (a temporary folder by default); run
-        again with the same ``run_dir`` and files already done (same SHA-256, same
-        parameters) are reused. The result is the same Audit as a serial run.
-        ``workers=1`` runs the same per-file path in this process.
+        Scale-out (``pip install 'efisiensi[dask]'``). Every run is the same map over the
+        input files (read, validate, categorize, exact partial sums per stage, target and
+        SKPD, line aggregates; files in batches of up to 32 files / 16 MiB) and one reduce.
+        ``workers=N`` runs the map on a local Dask cluster of N processes; ``client=`` uses
+        an existing ``distributed.Client`` (e.g. ``Client("tcp://host:8786")``; files and
+        ``run_dir`` must then be on a filesystem the workers share). With ``run_dir`` each
+        map task writes its line aggregates (Parquet) and partial sums (JSON) there; run
+        again with the same ``run_dir`` and tasks already done (same SHA-256, same
+        parameters) are reused, so a killed run resumes. The result is the same Audit,
+        byte for byte, on every path.
 
     Returns
     -------
@@ -99,169 +74,29 @@ def audit(
         ``summary``, ``by_agency``, ``lines``, ``findings``, ``reconciliation``,
         ``to_json()``.
     """
-    from ..categories import CATEGORY_IDS, categorize
-
-    if workers is not None or client is not None or run_dir is not None:
-        from ._distributed import audit_files, is_file_source
-
-        if is_file_source(baseline) and (revised is None or is_file_source(revised)):
-            return audit_files(baseline, revised, policy, rules=rules, extra_rules=extra_rules, pins=pins,
-                               columns=columns, unit=unit, progress=progress, workers=workers,
-                               client=client, run_dir=run_dir)
-    pol = load_policy(policy)
-    kw = {"columns": columns, "unit": unit, "progress": progress}
-    base_tab = _as_table(baseline, kw)
-    rev_tab = _as_table(revised, kw) if revised is not None else None
-    pack = rules or pol.rules
-    cat_kw = {"extra_rules": extra_rules, "pins": pins}
-
-    stages: dict[str, pd.DataFrame] = {}
-    if rev_tab is None:
-        has_before = base_tab["anggaran_sebelum"].notna()
-        if has_before.any() and not has_before.all():
-            raise LoadError("sebagian baris memuat dua tahap (sebelum/sesudah) dan sebagian satu tahap; "
-                            "berikan baseline dan revised secara terpisah")
-        labelled = categorize(base_tab, pack, **cat_kw)
-        if has_before.all() and len(base_tab):
-            stages["baseline"] = _stage_amounts(labelled, "anggaran_sebelum")
-            stages["revised"] = labelled
-            base_files = rev_files = _files(base_tab)
-        else:
-            stages["baseline"] = labelled
-            base_files, rev_files = _files(base_tab), None
-    else:
-        stages["baseline"] = categorize(base_tab, pack, **cat_kw)
-        stages["revised"] = categorize(rev_tab, pack, **cat_kw)
-        base_files, rev_files = _files(base_tab), _files(rev_tab)
-    categories = [c for c in stages["baseline"].columns if c in CATEGORY_IDS or
-                  (stages["baseline"][c].dtype == bool and c not in base_tab.columns)]
-
-    summary = _summary(pol, stages)
-    by_agency = _by_agency(pol, stages)
-    # without attrs: pandas deep-copies a frame's attrs (here every finding and source) into
-    # each group of the per-line aggregation, which made many-file audits quadratic
-    lines = match_lines({s: _without_attrs(t) for s, t in stages.items()}, categories)
-    # "categorized" in the reconciliation means: counted in one of the policy's categories
-    policy_cats = [c for c in dict.fromkeys(t.category for t in pol.targets) if c in categories]
-    reconciliation = _reconcile(stages, lines, policy_cats)
-
-    found = []
-    for stage, tab in (("baseline", base_tab), ("revised", rev_tab)):
-        if tab is None or (stage == "revised" and rev_tab is None):
-            continue
-        f = load_findings(tab).copy()
-        f["stage"] = stage
-        found.append(f)
-    audit_f = _audit_findings(pol, stages, by_agency, reconciliation)
-    findings = pd.concat([*found, audit_f], ignore_index=True) if found else audit_f
-    sources = []
-    for stage, tab in (("baseline", base_tab), ("revised", rev_tab)):
-        for s in (tab.attrs.get("sources") or []) if tab is not None else []:
-            sources.append({**s, "stage": stage})
-    totals = {s: (Decimal(t["anggaran"].sum()) if len(t) else ZERO) for s, t in stages.items()}
-    totals.setdefault("revised", None)
-    params = {"policy": pol.id, "policy_version": pol.version, "rules": str(pack),
-              "extra_rules": None if extra_rules is None else str(extra_rules),
-              "pins": None if pins is None else len(pins),
-              "columns": columns, "unit": unit,
-              "run_at": datetime.now(UTC).isoformat(timespec="seconds")}
-    return Audit(pol, summary, by_agency, lines, findings, reconciliation, base_files, rev_files,
-                 totals, sources, params, categories)
-
-
-def _rows(pol: Policy, base: dict, rev: dict | None, extra: dict | None = None) -> list[dict]:
-    rows = []
-    for t in pol.targets:
-        b = base[t.id]
-        r = rev[t.id] if rev is not None else None
-        res = judge(t, b, r)
-        rows.append({**(extra or {}), "target": t.id, "category": t.label, "kind": t.kind, **res,
-                     "citation": t.citation, "scope": t.scope.describe(), "legal_source": pol.legal_source})
-    return rows
-
-
-def _summary(pol: Policy, stages: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    sums = stage_sums(stages, pol)
-    base = {k: v["baseline"] for k, v in sums.items()}
-    rev = {k: v["revised"] for k, v in sums.items()} if "revised" in stages else None
-    return _typed(pd.DataFrame(_rows(pol, base, rev), columns=RESULT_COLUMNS))
-
-
-def _typed(frame: pd.DataFrame) -> pd.DataFrame:
-    for c in ("baseline", "revised", "change", "shortfall"):
-        frame[c] = frame[c].astype(MONEY)
-    frame["change_pct"] = frame["change_pct"].astype("Float64")
-    frame["target_cut_pct"] = frame["target_cut_pct"].astype("Float64")
-    return frame
-
-
-def _agencies(stages: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Every SKPD seen in any stage: its code, and the name the baseline gives it."""
-    parts = [t[["kode_skpd", "nama_skpd"]] for t in stages.values()]
-    both = pd.concat(parts, ignore_index=True)
-    both["kode_skpd"] = both["kode_skpd"].where(both["kode_skpd"] != "", both["nama_skpd"])
-    return both.drop_duplicates("kode_skpd").sort_values("kode_skpd", kind="stable").reset_index(drop=True)
-
-
-def _by_agency(pol: Policy, stages: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    keyed = {}
-    for s, t in stages.items():
-        t = t.copy()
-        t["kode_skpd"] = t["kode_skpd"].where(t["kode_skpd"] != "", t["nama_skpd"])
-        keyed[s] = t
-    sums = stage_sums(keyed, pol, by=["kode_skpd"])
-    rows = []
-    for a in _agencies(stages).itertuples(index=False):
-        base = {k: _get(v["baseline"], a.kode_skpd) for k, v in sums.items()}
-        rev = {k: _get(v["revised"], a.kode_skpd) for k, v in sums.items()} if "revised" in stages else None
-        rows += _rows(pol, base, rev, {"kode_skpd": a.kode_skpd, "nama_skpd": a.nama_skpd})
-    frame = pd.DataFrame(rows, columns=["kode_skpd", "nama_skpd", *RESULT_COLUMNS])
-    return _typed(frame)
-
-
-def _get(series: pd.Series, key: str) -> Decimal:
-    v = series.get(key) if len(series) else None
-    return ZERO if v is None or v is pd.NA else Decimal(v)
-
-
-def _reconcile(stages: dict[str, pd.DataFrame], lines: pd.DataFrame, categories: list[str]) -> pd.DataFrame:
-    rows = []
-    for stage, t in stages.items():
-        any_cat = t[categories].any(axis=1) if categories else pd.Series(False, index=t.index)
-        for f, g in t.groupby("sumber_file", sort=False):
-            mask = any_cat.loc[g.index]
-            read = Decimal(g["anggaran"].sum())
-            cat = Decimal(g.loc[mask, "anggaran"].sum()) if mask.any() else ZERO
-            unc = Decimal(g.loc[~mask, "anggaran"].sum()) if (~mask).any() else ZERO
-            rows.append({"stage": stage, "file": f, "rows": len(g), "total_read": read, "categorized": cat,
-                         "uncategorized": unc, "difference": read - cat - unc, "ok": read == cat + unc})
-        read = Decimal(t["anggaran"].sum()) if len(t) else ZERO
-        in_lines = Decimal(lines[stage].sum()) if len(lines) else ZERO
-        rows.append({"stage": stage, "file": "(semua berkas: rincian yang dicocokkan)", "rows": len(t),
-                     "total_read": read, "categorized": None, "uncategorized": None,
-                     "difference": read - in_lines, "ok": read == in_lines})
-    frame = pd.DataFrame(rows, columns=["stage", "file", "rows", "total_read", "categorized", "uncategorized",
-                                        "difference", "ok"])
-    for c in ("total_read", "categorized", "uncategorized", "difference"):
-        frame[c] = frame[c].astype(MONEY)
-    return frame
-
-
-def _audit_findings(pol: Policy, stages: dict, by_agency: pd.DataFrame, rec: pd.DataFrame) -> pd.DataFrame:
-    out: list[Finding] = []
-    for r in rec.itertuples(index=False):
-        if not r.ok:
-            out.append(Finding("reconciliation_mismatch",
-                               f"tahap {r.stage}: total terbaca {r.total_read} tidak sama dengan rincian "
-                               f"(selisih {r.difference})", r.file, severity="error"))
-    if "revised" in stages:
-        seen = {s: set(t["kode_skpd"].where(t["kode_skpd"] != "", t["nama_skpd"])) for s, t in stages.items()}
-        for k in sorted(seen["baseline"] - seen["revised"]):
-            out.append(Finding("skpd_missing_in_stage", f"SKPD {k} ada di baseline tetapi tidak di revisi",
-                               severity="warning"))
-        for k in sorted(seen["revised"] - seen["baseline"]):
-            out.append(Finding("skpd_missing_in_stage", f"SKPD {k} ada di revisi tetapi tidak di baseline",
-                               severity="warning"))
-    f = findings_frame(out)
-    f["stage"] = None
-    return f
+    ctx = context(policy, rules, extra_rules, pins, columns, unit)
+    sources = [("baseline", baseline)] + ([("revised", revised)] if revised is not None else [])
+    scaled = (workers is not None and workers > 1) or client is not None
+    tmp = None
+    folder = Path(run_dir) if run_dir is not None else None
+    if folder is None and scaled:
+        tmp = tempfile.TemporaryDirectory(prefix="efisiensi-run-")
+        folder = Path(tmp.name)
+    try:
+        if folder is not None:
+            folder.mkdir(parents=True, exist_ok=True)
+        jobs: list[dict] = []
+        spans: list[tuple[str, Any]] = []
+        for role, src in sources:
+            if is_file_source(src):
+                role_jobs = plan(src, ctx, folder)
+                spans.append((role, (len(jobs), len(jobs) + len(role_jobs))))
+                jobs += role_jobs
+            else:
+                spans.append((role, map_frame(src, ctx)))
+        done = run(jobs, workers=workers, client=client, progress=progress) if jobs else []
+        roles = [(role, done[span[0]:span[1]] if isinstance(span, tuple) else [span]) for role, span in spans]
+        return reduce(roles, ctx)
+    finally:
+        if tmp is not None:
+            tmp.cleanup()

@@ -45,7 +45,7 @@ _HEAD = {
            "support": "jumlah", "predicted": "prediksi", "title": "Skor per kategori",
            "misses": "Salah kategori", "none": "(tidak ada)", "expected": "seharusnya",
            "got": "hasil", "why": "alasan", "text": "teks", "source": "sumber",
-           "items": "butir", "exact": "tepat", "by_source": "Skor per sumber (mikro)",
+           "items": "butir", "exact": "tepat", "lost": "hilang", "by_source": "Skor per sumber (mikro)",
            "pipeline": "Tampilan pipeline: baris sumber lewat ef.load lalu categorize",
            "text_view": "Tampilan teks: kolom CSV berlabel apa adanya",
            "not_found": "baris sumber tidak ada di tabel hasil ef.load"},
@@ -53,7 +53,7 @@ _HEAD = {
            "support": "support", "predicted": "predicted", "title": "Scores per category",
            "misses": "Misses", "none": "(none)", "expected": "expected", "got": "got",
            "why": "explanation", "text": "text", "source": "source", "items": "items",
-           "exact": "exact", "by_source": "Scores per source (micro)",
+           "exact": "exact", "lost": "lost", "by_source": "Scores per source (micro)",
            "pipeline": "Pipeline view: source rows through ef.load, then categorize",
            "text_view": "Text view: the labelled CSV's columns as written",
            "not_found": "source row not in the table ef.load returns"},
@@ -71,7 +71,8 @@ class Evaluation:
     ``scores``: per Inpres category then ``micro`` (``precision``, ``recall``, ``f1``,
     ``support``, ``predicted``). ``by_source``: per source folder (first path part of
     ``source``), micro scores plus ``items`` and ``exact`` (items whose label set is exactly
-    right). ``misses``: one row per item whose predicted set differs from the expected one
+    right) and ``not_found`` (items whose source row the loader did not return). ``misses``: one
+    row per item whose predicted set differs from the expected one or whose row was not found
     (``id``, ``source``, ``expected``, ``got``, ``kategori_alasan``, ``text``).
     """
 
@@ -125,14 +126,16 @@ def score(expected: np.ndarray, got: np.ndarray, cats: Sequence[str]) -> pd.Data
     return pd.DataFrame(rows).set_index("category")
 
 
-def _by_source(frame: pd.DataFrame, expected: np.ndarray, got: np.ndarray) -> pd.DataFrame:
+def _by_source(frame: pd.DataFrame, expected: np.ndarray, got: np.ndarray, lost: np.ndarray
+               ) -> pd.DataFrame:
     group = (frame["source"].str.split("/").str[0] if "source" in frame.columns
              else pd.Series("", index=frame.index)).replace("", "-").to_numpy()
     rows = []
     for name in sorted(set(group)):
         m = group == name
         e, g = expected[m], got[m]
-        rows.append({"source": name, "items": int(m.sum()), "exact": int((e == g).all(axis=1).sum()),
+        rows.append({"source": name, "items": int(m.sum()),
+                     "exact": int(((e == g).all(axis=1) & ~lost[m]).sum()), "not_found": int(lost[m].sum()),
                      **_prf(int((e & g).sum()), int((~e & g).sum()), int((e & ~g).sum()))})
     return pd.DataFrame(rows).set_index("source")
 
@@ -142,10 +145,11 @@ def _joined(mat: np.ndarray, cats: Sequence[str]) -> list[str]:
 
 
 def _evaluation(view: str, frame: pd.DataFrame, got: np.ndarray, alasan: np.ndarray,
-                text: np.ndarray) -> Evaluation:
+                text: np.ndarray, lost: np.ndarray | None = None) -> Evaluation:
     cats = list(INPRES_CATEGORIES)
     expected = _label_matrix(frame["labels"], cats)
-    wrong = np.flatnonzero((expected != got).any(axis=1))
+    lost = np.zeros(len(frame), dtype=bool) if lost is None else lost
+    wrong = np.flatnonzero((expected != got).any(axis=1) | lost)
     source = frame["source"] if "source" in frame.columns else pd.Series("", index=frame.index)
     if "source_row" in frame.columns:
         source = source + ":" + frame["source_row"]
@@ -157,7 +161,7 @@ def _evaluation(view: str, frame: pd.DataFrame, got: np.ndarray, alasan: np.ndar
         "kategori_alasan": alasan[wrong],
         "text": text[wrong],
     })
-    return Evaluation(view, score(expected, got, cats), _by_source(frame, expected, got), misses)
+    return Evaluation(view, score(expected, got, cats), _by_source(frame, expected, got, lost), misses)
 
 
 def _short_text(table: pd.DataFrame) -> pd.Series:
@@ -216,7 +220,7 @@ def evaluate_pipeline(frame: pd.DataFrame, root: Path, **categorize_kwargs) -> E
 
     Every source file is loaded once and categorized whole. A CSV row is cited by physical
     line and found by its record number. An item whose row is not in the
-    loaded table counts as predicted ``none`` and is listed among the misses; an item whose
+    loaded table counts as predicted ``none`` and is always listed among the misses; an item whose
     row the loader split into several lines gets the union of their labels.
     """
     from efisiensi._load import load
@@ -253,7 +257,7 @@ def evaluate_pipeline(frame: pd.DataFrame, root: Path, **categorize_kwargs) -> E
             alasan[i] = " / ".join(dict.fromkeys(str(w) for w in why[pos]))
             text[i] = " / ".join(dict.fromkeys(str(t) for t in short[pos]))
     alasan[~found] = _HEAD["id"]["not_found"]
-    return _evaluation("pipeline", frame, got, alasan, text)
+    return _evaluation("pipeline", frame, got, alasan, text, lost=~found)
 
 
 def evaluate(labels_path: str | Path, view: str = "pipeline", *, data: str | Path | None = None,
@@ -292,11 +296,11 @@ def format_report(ev: Evaluation, lang: str = "id") -> str:
         lines.append(f"{cat:<22} {_num(r.precision):>8} {_num(r.recall):>8} {_num(r.f1):>8} "
                      f"{int(r.support):>8} {int(r.predicted):>8}")
     lines += ["", h["by_source"],
-              f"{h['source']:<22} {h['items']:>6} {h['exact']:>6} {h['precision']:>8} "
+              f"{h['source']:<22} {h['items']:>6} {h['exact']:>6} {h['lost']:>6} {h['precision']:>8} "
               f"{h['recall']:>8} {h['f1']:>8}"]
     for src, r in ev.by_source.iterrows():
-        lines.append(f"{src:<22} {int(r['items']):>6} {int(r.exact):>6} {_num(r.precision):>8} "
-                     f"{_num(r.recall):>8} {_num(r.f1):>8}")
+        lines.append(f"{src:<22} {int(r['items']):>6} {int(r.exact):>6} {int(r.not_found):>6} "
+                     f"{_num(r.precision):>8} {_num(r.recall):>8} {_num(r.f1):>8}")
     lines += ["", f"{h['misses']} ({len(ev.misses)})"]
     for m in ev.misses.itertuples():
         where = f" [{m.source}]" if m.source else ""

@@ -98,6 +98,31 @@ def audit_folder(make) -> object:
         return make(Path(tmp))
 
 
+#: CATEGORIES.md applied by hand to the generated lines: the account decides, and operating
+#: costs (5.1.02.*) under the meeting sub kegiatan also count as rapat_seminar
+OPERATING = {"5.1.02.04.01.0001", "5.1.02.01.01.0052", "5.1.02.01.01.0024", "5.1.02.02.01.0003"}
+BY_ACCOUNT = {"5.1.02.04.01.0001": {"perjalanan_dinas"}, "5.1.02.01.01.0052": {"rapat_seminar"},
+              "5.1.02.01.01.0024": {"pendukung"}, "5.1.02.02.01.0003": {"honorarium"}}
+CATEGORIES = ("perjalanan_dinas", "honorarium", "seremonial", "studi_banding", "kajian", "pencetakan",
+              "publikasi", "rapat_seminar", "pendukung", "hibah_kl")
+
+
+def expected_categories(sub: tuple, acc: tuple) -> set[str]:
+    cats = set(BY_ACCOUNT.get(acc[0], ()))
+    if sub[1] == "Penyelenggaraan Rapat Koordinasi" and acc[0] in OPERATING:
+        cats.add("rapat_seminar")
+    return cats
+
+
+def expected_amounts(budget, skpd: str | None = None) -> dict[str, Decimal]:
+    out = dict.fromkeys(CATEGORIES, D("0.00"))
+    for s, sub, acc, a in budget:
+        if skpd is None or s[0] == skpd:
+            for c in expected_categories(sub, acc):
+                out[c] += a
+    return out
+
+
 @settings(max_examples=8 * SCALE)
 @given(budgets, st.sampled_from(["csv", "xlsx"]))
 def test_total_read_is_categorized_plus_uncategorized(budget, kind):
@@ -108,6 +133,30 @@ def test_total_read_is_categorized_plus_uncategorized(budget, kind):
     for r in per_file.itertuples(index=False):
         assert r.total_read == r.categorized + r.uncategorized
     assert a.totals["baseline"] == sum((x[3] for x in budget), D("0.00"))
+    # categorized = the lines that carry a category (the operating lines here), nothing else
+    assert per_file["categorized"].sum() == sum((x[3] for x in budget if expected_categories(x[1], x[2])),
+                                                D("0.00"))
+
+
+@settings(max_examples=6 * SCALE)
+@given(budgets, st.sampled_from(["csv", "xlsx"]))
+def test_category_amounts_are_the_sums_of_their_lines(budget, kind):
+    a = audit_folder(lambda d: ef.audit(write(d, "apbd", rows_of(budget, "id"), kind)))
+    got = a.summary.set_index("target")["baseline"]
+    want = expected_amounts(budget)
+    assert {c: got[c] for c in CATEGORIES} == want
+    for skpd in {s[0] for s, *_ in budget}:
+        rows = a.by_agency[a.by_agency["kode_skpd"] == skpd].set_index("target")["baseline"]
+        assert {c: rows.get(c, D("0.00")) for c in CATEGORIES} == expected_amounts(budget, skpd), skpd
+
+
+@settings(max_examples=4 * SCALE)
+@given(budgets)
+def test_json_category_amounts_are_the_sums_of_their_lines(budget):
+    text = audit_folder(lambda d: ef.audit(write(d, "apbd", rows_of(budget, "us"))).to_json())
+    doc = json.loads(text, parse_float=Decimal, parse_int=Decimal)
+    got = {c["target"]: c["baseline"] for c in doc["categories"]}
+    assert {c: got[c] for c in CATEGORIES} == expected_amounts(budget)
 
 
 @settings(max_examples=6 * SCALE)
@@ -129,6 +178,8 @@ def test_audit_ignores_row_order_and_file_splits(budget, rnd: random.Random, par
     three = audit_folder(split)
     assert summary(one) == summary(two) == summary(three)
     assert agencies(one) == agencies(two) == agencies(three)
+    got = three.summary.set_index("target")["baseline"]
+    assert {c: got[c] for c in CATEGORIES} == expected_amounts(budget)
 
 
 @settings(max_examples=6 * SCALE)
@@ -145,6 +196,9 @@ def test_number_format_does_not_change_the_audit(budget, cuts, fmt):
     other = audit_folder(lambda d: run(d, fmt))
     assert summary(plain) == summary(other)
     assert agencies(plain) == agencies(other)
+    got = other.summary.set_index("target")
+    assert {c: got.loc[c, "baseline"] for c in CATEGORIES} == expected_amounts(budget)
+    assert {c: got.loc[c, "revised"] for c in CATEGORIES} == expected_amounts(revised)
 
 
 @settings(max_examples=5 * SCALE)

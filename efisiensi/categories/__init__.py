@@ -147,7 +147,7 @@ def categorize(items: pd.DataFrame, rules: PackSource = "inpres-1-2025", *,
     """
     pack = load_pack(rules, extra_rules)
     cats = [c.id for c in pack.categories]  # CATEGORY_IDS first, then user categories
-    d = distinct(_finest_activity(items))
+    d = distinct(_activity_rows_as_lines(_finest_activity(items)))
     flags, alasan = Engine(pack, d).run()
     out = items.copy()
     new = {c: flags[c][d.row_combo] for c in cats}
@@ -173,6 +173,40 @@ def _finest_activity(items: pd.DataFrame) -> pd.DataFrame:
     if not has_sub.any():
         return items
     return items.assign(nama_kegiatan=items["nama_kegiatan"].where(~has_sub, ""))
+
+
+_LINE_TEXT = ("uraian", "kelompok", "keterangan")
+_ACCOUNT = ("kode_rekening", "nama_rekening")
+
+
+def _blank(items: pd.DataFrame, name: str) -> np.ndarray:
+    if name not in items:
+        return np.ones(len(items), dtype=bool)
+    return (items[name].fillna("").astype(str).str.strip() == "").to_numpy()
+
+
+def _activity_rows_as_lines(items: pd.DataFrame) -> pd.DataFrame:
+    """A row that *is* a whole activity reads its activity name as its own line text.
+
+    Kegiatan-level tables (one row per kegiatan, no account, no package or component text)
+    carry the activity name only in ``nama_kegiatan`` (or ``nama_sub_kegiatan``); there it is
+    the line's own text, so the line rules (travel, honorarium, printing, publicity ...) must
+    see it. The name is copied into ``uraian`` for matching only (the caller's table is not
+    changed) and stays context as well. A row with an account or any line text keeps its
+    activity names as context.
+    """
+    whole = np.logical_and.reduce([_blank(items, c) for c in (*_ACCOUNT, *_LINE_TEXT)])
+    if not whole.any():
+        return items
+    name = pd.Series("", index=items.index, dtype=object)
+    for col in ("nama_kegiatan", "nama_sub_kegiatan"):  # the finest name wins
+        if col in items:
+            text = items[col].fillna("").astype(str)
+            name = name.where(text.str.strip() == "", text)
+    if not (name.str.strip() != "").to_numpy()[whole].any():
+        return items
+    uraian = items["uraian"].fillna("").astype(str) if "uraian" in items else pd.Series("", index=items.index)
+    return items.assign(uraian=uraian.where(~whole, name))
 
 
 def list_rules(rules: PackSource = "inpres-1-2025", *,

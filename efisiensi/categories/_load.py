@@ -54,7 +54,19 @@ def _fields(rule_id: str, raw: Any) -> tuple[str, ...]:
 
 
 _RULE_KEYS = {"id", "category", "kind", "codes", "words", "fields", "mask", "unless", "scope",
-              "level", "overrides", "unless_categories", "citation", "note"}
+              "level", "overrides", "unless_categories", "citation", "note", "named_terms"}
+
+
+def _named(owner: str, raw: Any, patterns: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """``named_terms``: a table pattern -> source; every key must be one of the patterns."""
+    if not raw:
+        return ()
+    if not isinstance(raw, Mapping):
+        raise RuleError(f"{owner}: 'named_terms' harus tabel pola -> sumber")
+    unknown = [k for k in raw if k not in patterns]
+    if unknown:
+        raise RuleError(f"{owner}: named_terms {unknown} bukan pola aturan ini")
+    return tuple((str(k), str(v)) for k, v in raw.items())
 
 
 def _rule(raw: Mapping[str, Any]) -> Rule:
@@ -79,6 +91,8 @@ def _rule(raw: Mapping[str, Any]) -> Rule:
         unless_categories=tuple(raw.get("unless_categories", ())),
         citation=str(raw.get("citation", "")), note=str(raw.get("note", "")),
     )
+    rule = replace(rule, named_terms=_named(f"aturan {rid}", raw.get("named_terms"),
+                                            rule.words + rule.mask + rule.unless))
     if not rule.category:
         raise RuleError(f"aturan {rid}: 'category' kosong")
     if kind in ("text", "negative") and not rule.words:
@@ -94,7 +108,8 @@ def _scope(name: str, raw: Mapping[str, Any]) -> Scope:
     names = tuple(raw.get("except_names", ()))
     _check_regex(f"scope {name}", names)
     return Scope(name, _codes(name, raw.get("codes")), _codes(name, raw.get("except_codes")),
-                 names, bool(raw.get("uncoded", False)))
+                 names, bool(raw.get("uncoded", False)),
+                 _named(f"scope {name}", raw.get("named_terms"), names))
 
 
 def _read(source: str | Path | Mapping[str, Any]) -> tuple[dict[str, Any], Path | None]:

@@ -12,6 +12,11 @@ A pack holds categories, named account scopes and rules. Rule kinds:
 ``remainder``
     fires inside ``codes`` when none of ``unless_categories`` fired (S-37 "lainnya").
 
+Every pattern is general vocabulary that decides more than one distinct real text, or a
+named term listed in the rule's ``named_terms`` table with its source (a regulation's own
+word, a nomenclature sub kegiatan or account name, an exclusion CATEGORIES.md names);
+``tests/test_rule_footprint.py`` checks it on the real data.
+
 >>> spec = CodeSpec.parse("90/2019", "5.1.02.02.01.0006-0012")
 >>> spec.matches("90/2019", (5, 1, 2, 2, 1, 8)), spec.matches("13/2006", (5, 1, 2, 2, 1, 8))
 (True, False)
@@ -89,6 +94,7 @@ class Scope:
     except_codes: tuple[CodeSpec, ...] = ()
     except_names: tuple[str, ...] = ()
     uncoded: bool = False
+    named_terms: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -119,6 +125,8 @@ class Rule:
     unless_categories: tuple[str, ...] = ()
     citation: str = ""
     note: str = ""
+    #: (pattern, source) for patterns kept as named terms (see ``_footprint.py``)
+    named_terms: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,179 @@
+"""Category amounts of the audit, its JSON, its workbook and the CLI, against sums computed here.
+
+The expected figures never come from the categorizer: they are sums over account codes of the
+loaded sample budgets (Kab. Buru murni and penyesuaian). CATEGORIES.md fixes the strong account
+signal of each category; a category's amount is at least the sum of the accounts that decide
+it alone (the "floor") and at most the sum of the accounts where any rule of it may fire (the
+operating costs, transfers and the capital account for studies: the "pool"). Travel is exact:
+the objek 5.1.02.04 decides it. A categorizer that labels nothing falls under every floor; one
+that labels everything exceeds every pool (salaries and capital spending are most of a budget).
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import openpyxl
+import pandas as pd
+import pytest
+
+import efisiensi as ef
+from efisiensi.categories import INPRES_CATEGORIES
+from efisiensi.cli import main
+from tests.conftest import SAMPLES
+
+D = Decimal
+MURNI, PENYESUAIAN = SAMPLES / "2025_1_murni_rekap5.xlsx", SAMPLES / "2025_3_penyesuaian_rekap5.xlsx"
+
+#: CATEGORIES.md, "strong account signals" that no other rule can remove (Permendagri 90/2019)
+FLOOR = {
+    "perjalanan_dinas": ("5.1.02.04.",),
+    "honorarium": ("5.1.02.02.01.0003", "5.1.02.02.01.0004", *(f"5.1.02.02.01.{i:04d}" for i in range(6, 13)),
+                   "5.1.02.02.01.0080", "5.1.02.02.01.0081", "5.1.01.03.07."),
+    "seremonial": ("5.1.02.01.01.0053",),
+    "kajian": ("5.1.02.02.09.0011", "5.1.02.02.09.0012", "5.1.02.02.09.0013", "5.2.05.08.01.0006"),
+    "pencetakan": ("5.1.02.01.01.0026", "5.1.02.01.01.0035"),
+    "publikasi": ("5.1.02.02.01.0055",),
+    # mamin rapat lines that name a training are not meetings; paket meeting always is one
+    "rapat_seminar": ("5.1.02.04.01.0004", "5.1.02.04.01.0005"),
+    "studi_banding": (),
+    "pendukung": ("5.1.02.01.01.0024", "5.1.02.01.01.0025", "5.1.02.01.01.0004",
+                  *(f"5.1.02.02.01.{i:04d}" for i in range(59, 64))),
+    "hibah_kl": ("5.1.05.01.",),
+}
+#: where any rule of an Inpres category may fire: operating costs, honoraria, transfers, capital studies
+POOL = ("5.1.02.", "5.1.01.03.07.", "5.1.05.", "5.2.05.08.01.0006")
+CATS = tuple(FLOOR)
+
+
+def _sum(items: pd.DataFrame, prefixes: tuple[str, ...]) -> Decimal:
+    if not prefixes:
+        return D("0.00")
+    return items.loc[items["kode_rekening"].str.startswith(prefixes), "anggaran"].sum()
+
+
+@pytest.fixture(scope="module")
+def stages() -> dict[str, pd.DataFrame]:
+    return {"baseline": ef.load(MURNI), "revised": ef.load(PENYESUAIAN)}
+
+
+@pytest.fixture(scope="module")
+def buru():
+    return ef.audit(MURNI, PENYESUAIAN)
+
+
+def _check(cat: str, amount, items: pd.DataFrame) -> None:
+    amount = D(str(amount))
+    if cat == "perjalanan_dinas":
+        assert amount == _sum(items, FLOOR[cat])
+        return
+    pool = _sum(items, ("5.1.05.01.",)) if cat == "hibah_kl" else _sum(items, POOL)
+    assert _sum(items, FLOOR[cat]) <= amount <= pool, cat
+    assert amount > 0, cat  # every category occurs in both Buru stages
+
+
+def test_the_pools_are_far_below_the_budget(stages):
+    for items in stages.values():
+        pool = _sum(items, POOL)
+        assert pool < items["anggaran"].sum() / 5
+        assert _sum(items, FLOOR["perjalanan_dinas"]) > 0
+
+
+@pytest.mark.parametrize("cat", CATS)
+def test_summary_amounts(buru, stages, cat):
+    row = buru.summary.set_index("target").loc[cat]
+    for stage, items in stages.items():
+        _check(cat, row[stage], items)
+
+
+@pytest.mark.parametrize("cat", INPRES_CATEGORIES)
+def test_per_skpd_amounts_add_up_and_stay_inside_each_skpd(buru, stages, cat):
+    rows = buru.by_agency[buru.by_agency["target"] == cat]
+    total = buru.summary.set_index("target").loc[cat]
+    for stage, items in stages.items():
+        assert rows[stage].sum() == total[stage]
+        for kode, amount in rows.set_index("kode_skpd")[stage].items():
+            own = items[items["kode_skpd"] == kode]
+            if cat == "perjalanan_dinas":
+                assert amount == _sum(own, FLOOR[cat]), kode
+            else:
+                assert _sum(own, FLOOR[cat]) <= amount <= _sum(own, POOL), (kode, stage)
+
+
+def test_line_flags_follow_the_accounts(buru):
+    lines = buru.lines[buru.lines["kode_rekening"] != ""]
+    code = lines["kode_rekening"]
+    assert (lines["perjalanan_dinas"] == code.str.startswith("5.1.02.04.")).all()
+    assert lines.loc[code.str.startswith(FLOOR["honorarium"]), "honorarium"].all()
+    assert lines.loc[code.str.startswith(FLOOR["pencetakan"]), "pencetakan"].all()
+    salaries_and_capital = code.str.startswith(("5.1.01.01.", "5.1.01.02.", "5.2.02.", "5.2.03."))
+    assert salaries_and_capital.sum() > 1000
+    assert not lines.loc[salaries_and_capital, list(INPRES_CATEGORIES)].to_numpy().any()
+
+
+def test_reconciliation_categorized_is_between_the_floors_and_the_pool(buru, stages):
+    rec = buru.reconciliation
+    files = rec[rec["categorized"].notna()].set_index("stage")
+    for stage, items in stages.items():
+        categorized = files.loc[stage, "categorized"]
+        floors = _sum(items, tuple(p for c in CATS for p in FLOOR[c]))
+        assert floors <= categorized <= _sum(items, POOL)
+        assert files.loc[stage, "uncategorized"] >= _sum(items, ("5.1.01.01.", "5.2."))
+
+
+@pytest.mark.parametrize("cat", INPRES_CATEGORIES)
+def test_evidence_rows_carry_the_category_amount(buru, stages, cat):
+    ev = buru.evidence(cat)
+    assert ev[cat].all()
+    _check(cat, ev["baseline"].sum(), stages["baseline"])
+
+
+@pytest.fixture(scope="module")
+def doc(buru):
+    return json.loads(buru.to_json(), parse_float=D, parse_int=D)
+
+
+@pytest.mark.parametrize("cat", CATS)
+def test_json_category_amounts(doc, stages, cat):
+    entry = next(c for c in doc["categories"] if c["target"] == cat)
+    for stage, items in stages.items():
+        _check(cat, entry[stage], items)
+
+
+@pytest.mark.parametrize("cat", INPRES_CATEGORIES)
+def test_json_per_agency_amounts(doc, stages, cat):
+    per = [c for a in doc["agencies"] for c in a["categories"] if c["target"] == cat]
+    for stage, items in stages.items():
+        _check(cat, sum((c[stage] for c in per), D(0)), items)
+
+
+@pytest.fixture(scope="module")
+def workbook(buru, tmp_path_factory):
+    path = tmp_path_factory.mktemp("laporan") / "laporan.xlsx"
+    buru.to_excel(path)
+    return openpyxl.load_workbook(path, read_only=True)
+
+
+@pytest.mark.parametrize("cat", CATS)
+def test_workbook_summary_amounts(workbook, stages, cat):
+    rows = [r for r in workbook.worksheets[0].iter_rows(values_only=True) if r and r[0] == cat]
+    assert len(rows) == 1, cat
+    header = next(r for r in workbook.worksheets[0].iter_rows(values_only=True) if r and r[0] == "Target")
+    base = header.index("Baseline (Rp)")
+    _check(cat, rows[0][base], stages["baseline"])
+    _check(cat, rows[0][base + 1], stages["revised"])
+
+
+@pytest.fixture(scope="module")
+def cli_doc(tmp_path_factory):
+    out = tmp_path_factory.mktemp("cli") / "audit.json"
+    assert main(["audit", "--baseline", str(MURNI), "--revised", str(PENYESUAIAN), "--json", str(out)]) == 0
+    return json.loads(out.read_text(encoding="utf-8"), parse_float=D, parse_int=D)
+
+
+@pytest.mark.parametrize("cat", CATS)
+def test_cli_json_category_amounts(cli_doc, stages, cat):
+    entry = next(c for c in cli_doc["categories"] if c["target"] == cat)
+    for stage, items in stages.items():
+        _check(cat, entry[stage], items)

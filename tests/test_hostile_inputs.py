@@ -368,11 +368,6 @@ def test_ambiguous_amount_error_carries_the_readings():
 # ------------------------------------------------------------------ 5. too_many_fields on real files
 
 
-def _wide(df) -> pd.DataFrame:
-    f = ef.findings(df)
-    return f[f["code"] == "too_many_fields"]
-
-
 def test_dki_records_with_the_headers_width_are_not_too_wide():
     path = need(REAL / "dki-rapbd2015-pantau" / "data.csv")
     sheet = read_grids(path)[0]
@@ -382,13 +377,17 @@ def test_dki_records_with_the_headers_width_are_not_too_wide():
 
 def test_diy_reports_only_records_wider_than_their_header():
     folder = need(REAL / "dulkemot-diy" / "files")
-    df = ef.load(folder)
-    wide = _wide(df)
-    assert 0 < len(wide) < 300  # 5,266 before, most on records as wide as their header
-    for rec in wide.to_dict("records"):
-        assert rec["detail"]["fields"] > rec["detail"]["usual"]
-        row = read_grids(Path(rec["file"]))[0].rows[int(rec["row"]) - 1]
-        assert any(c.strip() for c in row[rec["detail"]["usual"]:])
+    wide: dict[str, list[int]] = {}
+    for path in sorted(folder.rglob("*.csv")):
+        try:
+            sheet = read_grids(path)[0]
+        except LoadError:
+            continue  # an empty file: refused, and said so by ef.load
+        for f in sheet.findings:
+            if f.code == "too_many_fields":
+                assert f.detail["fields"] > f.detail["usual"]
+                assert any(c.strip() for c in sheet.rows[f.row - 1][f.detail["usual"]:])
+                wide.setdefault(path.name, []).append(f.row)
+    assert 0 < sum(map(len, wide.values())) < 300  # 5,266 before, most on records as wide as their header
     # a real over-wide record: unquoted 216,190,000.00 in a comma CSV (README of the folder)
-    kp = wide[wide["file"].str.endswith("34_1472465980.csv")]
-    assert 9 in set(kp["row"].astype(int))
+    assert 9 in wide["34_1472465980.csv"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pandas as pd
+import pyarrow as pa
 
 from .records import record
 
@@ -23,12 +24,29 @@ def _sums(frame: pd.DataFrame, key: tuple[str, ...]) -> dict | None:
     cols = [c for c in key if c in frame]
     if not cols or (frame[cols[0]] == "").any():
         return None
-    out: dict = {}
-    for col in AMOUNTS:
-        vals = frame[col].tolist()
-        for k, v in zip(map(tuple, frame[cols].to_numpy().tolist()), vals, strict=True):
-            out[(col, k)] = out.get((col, k), Decimal(0)) + (Decimal(0) if v is None or v is pd.NA else v)
-    return {k: v for k, v in out.items() if v}
+    if len(frame) < 20_000:  # plain dicts: no engine start-up for a small sheet
+        keys = list(zip(*(frame[c].tolist() for c in cols), strict=True))
+        out: dict = {}
+        for a in AMOUNTS:
+            if a not in frame:
+                continue
+            for k, v in zip(keys, pa.array(frame[a].array).to_pylist(), strict=True):
+                if v is not None:
+                    out[(a, k)] = out.get((a, k), 0) + v
+        return {k: v for k, v in out.items() if v}
+    table = pa.table({**{f"k{i}": pa.array(frame[c].astype(str).tolist(), type=pa.string())
+                         for i, c in enumerate(cols)},
+                      **{a: pa.array(frame[a].array) if a in frame else pa.nulls(len(frame)) for a in AMOUNTS}})
+    names = [f"k{i}" for i in range(len(cols))]
+    grouped = table.group_by(names).aggregate([(a, "sum") for a in AMOUNTS]).to_pylist()
+    out = {}
+    for g in grouped:
+        k = tuple(g[n] for n in names)
+        for a in AMOUNTS:
+            v = g[f"{a}_sum"]
+            if v:
+                out[(a, k)] = v
+    return out
 
 
 def _total(frame: pd.DataFrame) -> Decimal:

@@ -278,6 +278,22 @@ def test_list_rules_table():
     assert (table["citation"] != "").all()
     cetak = table.set_index("id").loc["kata-cetak"]
     assert "sawah" in cetak["exclusions"] and "cetak biru" in cetak["exclusions"]
+    assert "CATEGORIES.md" in cetak["named_terms"] and "cetak biru" in cetak["named_terms"]
+
+
+def test_a_row_that_is_a_whole_activity_reads_its_name_as_line_text():
+    # kegiatan-level table (DKI RAPBD): no account, no package text, one row per activity
+    items = pd.DataFrame({
+        "kode_rekening": ["", "", "5.1.02.90.01.0001"],
+        "nama_kegiatan": ["Pengadaan Cetakan", "Honorarium Tim Penyusun Perda",
+                          "Honorarium Tim Penyusun Perda"],
+        "uraian": ["", "", "Belanja bahan"],
+    })
+    out = categorize(items)
+    assert out["pencetakan"].tolist() == [True, False, False]
+    assert out["honorarium"].tolist() == [False, True, False]  # with an account: context only
+    assert 'kata-cetak ("cetakan")' in out.loc[0, "kategori_alasan"]
+    assert out["uraian"].tolist() == items["uraian"].tolist()  # the caller's table is unchanged
 
 
 # ------------------------------------------------------------------ real Buru sample

@@ -236,6 +236,7 @@ def list_rules(rules: PackSource = "inpres-1-2025", *,
         rows.append({"id": r.id, "category": r.category, "kind": r.kind, "matches": matches,
                      "scope": ", ".join(r.scope) if r.kind in ("text", "negative") else "",
                      "exclusions": exclusions, "level": r.level or "",
-                     "citation": r.citation, "note": r.note})
+                     "citation": r.citation, "note": r.note,
+                     "named_terms": "; ".join(f"{p}: {src}" for p, src in r.named_terms)})
     return pd.DataFrame(rows, columns=["id", "category", "kind", "matches", "scope", "exclusions",
-                                       "level", "citation", "note"])
+                                       "level", "citation", "note", "named_terms"])

@@ -144,6 +144,13 @@ class Audit:
 
         return write_excel(self, path, lang)
 
+    def to_html(self, path: str | Path | None = None, lang: str = "id") -> str | Path:
+        """The shareable summary: one self-contained HTML page (charts inline as SVG, prints
+        well from a browser). Written to ``path`` when given (returns the path), else returned."""
+        from ..report.summary import write_html
+
+        return write_html(self, path, lang)
+
     def _repr_html_(self) -> str:
         from ..report.html import audit_html
 

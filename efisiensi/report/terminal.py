@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from .._format import rupiah, table
+from .._format import number, percent, rupiah, safe, table
 from .._load import findings
 from .._money import money_sum
+from .labels import label
+from .verdict import goal, reconciliation_line, shortfall
 
 LOAD_TEXT = {
     "id": {"file": "Berkas", "rows": "Baris", "layout": "Tata letak", "total": "Total anggaran (Rp)",
@@ -37,14 +39,16 @@ AUDIT_TEXT = {
            "short": "Kekurangan (Rp)", "agencies": "SKPD yang belum memenuhi target {t}: {n} dari {m}",
            "rec_ok": "Rekonsiliasi: semua rupiah terbaca tercatat (OK).",
            "rec_bad": "REKONSILIASI GAGAL: ada rupiah yang tidak tercatat; lihat audit.reconciliation",
-           "findings": "Temuan: {n} (kode: {codes})", "cut": "potong {p}%", "down": "turun",
+           "rec_unverified": "Rekonsiliasi: rupiah terbaca tercatat, tetapi ada sumber yang belum terverifikasi.",
+           "findings": "Temuan: {n} (kode: {codes})",
            "report": "Laporan ditulis: {p}"},
     "en": {"title": "Audit {policy}", "source": "Legal source", "target": "Category", "base": "Baseline (Rp)",
            "rev": "Revised (Rp)", "pct": "Change", "goal": "Target", "status": "Status",
            "short": "Shortfall (Rp)", "agencies": "Agencies not meeting the {t} target: {n} of {m}",
            "rec_ok": "Reconciliation: every rupiah read is accounted for (OK).",
            "rec_bad": "RECONCILIATION FAILED: see audit.reconciliation",
-           "findings": "Findings: {n} (codes: {codes})", "cut": "cut {p}%", "down": "fall",
+           "rec_unverified": "Reconciliation: every rupiah read is accounted for, but a source is not verified.",
+           "findings": "Findings: {n} (codes: {codes})",
            "report": "Report written: {p}"},
 }
 
@@ -55,7 +59,7 @@ def describe_load(df: pd.DataFrame, lang: str = "id", max_findings: int = 20) ->
     rows = []
     for f, g in df.groupby("sumber_file", sort=False):
         before = g["anggaran_sebelum"]
-        rows.append([Path(str(f)).name, rupiah(len(g), lang), ", ".join(sorted(set(g["tata_letak"]))),
+        rows.append([Path(str(f)).name, number(len(g), lang), ", ".join(sorted(set(g["tata_letak"]))),
                      rupiah(money_sum(g["anggaran"]), lang),
                      rupiah(money_sum(before), lang) if before.notna().any() else "-"])
     out = [t["per_file"], table(rows, [t["file"], t["rows"], t["layout"], t["total"], t["before"]], "lrlrr"), ""]
@@ -81,16 +85,14 @@ def describe_load(df: pd.DataFrame, lang: str = "id", max_findings: int = 20) ->
 
 
 def _audit_rows(a, lang: str) -> list[list[str]]:
-    t, st = AUDIT_TEXT[lang], STATUS_TEXT[lang]
+    st = STATUS_TEXT[lang]
     rows = []
     for r in a.summary.itertuples(index=False):
-        goal = t["cut"].format(p=f"{r.target_cut_pct:g}") if r.kind == "numeric" else (
-            t["down"] if r.kind == "directional" else "-")
-        pct = "-" if pd.isna(r.change_pct) else f"{r.change_pct:+.1f}%"
-        if lang == "id":
-            pct = pct.replace(".", ",")
+        short = shortfall(r)
         rows.append([r.target, rupiah(r.baseline, lang), rupiah(None if pd.isna(r.revised) else r.revised, lang),
-                     pct, goal, st[r.status], rupiah(r.shortfall, lang), r.status])
+                     percent(None if pd.isna(r.change_pct) else r.change_pct, lang), goal(r, lang),
+                     label(r.status, lang) if r.kind == "report" else st[r.status],
+                     "-" if short is None else rupiah(short, lang), "report" if r.kind == "report" else r.status])
     return rows
 
 
@@ -102,7 +104,8 @@ def _audit_footer(a, lang: str) -> list[str]:
             continue
         g = a.by_agency[(a.by_agency["target"] == target.id) & (a.by_agency["baseline"] > 0)]
         out.append(t["agencies"].format(t=target.id, n=int((g["status"] == "not_met").sum()), m=len(g)))
-    out.append(t["rec_ok"] if a.reconciled else t["rec_bad"])
+    tone, _ = reconciliation_line(a, lang)
+    out.append({"good": t["rec_ok"], "bad": t["rec_bad"]}.get(tone, t["rec_unverified"]))
     codes = ", ".join(sorted(set(a.findings["code"]))) or "-"
     out.append(t["findings"].format(n=len(a.findings), codes=codes))
     return out
@@ -110,7 +113,7 @@ def _audit_footer(a, lang: str) -> list[str]:
 
 def _audit_head(a, lang: str) -> list[str]:
     t = AUDIT_TEXT[lang]
-    return [t["title"].format(policy=a.policy.name), f"{t['source']}: {a.policy.legal_source}"]
+    return [safe(t["title"].format(policy=a.policy.name)), safe(f"{t['source']}: {a.policy.legal_source}")]
 
 
 def describe_audit(a, lang: str = "id") -> str:
@@ -131,7 +134,9 @@ def print_audit(a, lang: str = "id", console=None) -> None:
         console.file.write(describe_audit(a, lang) + "\n")
         return
     t = AUDIT_TEXT[lang]
-    tab = Table(title="\n".join(_audit_head(a, lang)), title_justify="left")
+    from rich.markup import escape
+
+    tab = Table(title=escape("\n".join(_audit_head(a, lang))), title_justify="left")
     for name, justify in ((t["target"], "left"), (t["base"], "right"), (t["rev"], "right"), (t["pct"], "right"),
                           (t["goal"], "left"), (t["status"], "left"), (t["short"], "right")):
         tab.add_column(name, justify=justify)

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from efisiensi._errors import EfisiensiError
+from efisiensi._format import number
 from efisiensi.categories import INPRES_CATEGORIES, categorize
 
 REQUIRED = ("id", "labels")
@@ -127,7 +128,7 @@ def format_report(scores: pd.DataFrame, misses: pd.DataFrame, lang: str = "id") 
     h = _HEAD[lang]
 
     def num(x: float) -> str:
-        return "   -  " if x != x else f"{x:6.3f}"
+        return "   -  " if x != x else f"{number(x, lang, 3):>6}"
 
     lines = [h["title"], f"{h['category']:<18} {h['precision']:>8} {h['recall']:>8} {h['f1']:>8} "
              f"{h['support']:>8} {h['predicted']:>8}"]

@@ -47,7 +47,10 @@ class InputSet:
             s = str(spec)
             p = Path(s)
             if p.is_dir():
+                from ._load import _is_data_file
+
                 out.folders.append(p)
+                out.files += [f for f in p.rglob("*") if f.is_file() and _is_data_file(f)]
             elif any(ch in s for ch in "*?[") and not p.exists():
                 out.globs.append(s)
                 out.files += [Path(h) for h in glob.glob(s, recursive=True)]
@@ -84,8 +87,6 @@ def check_output(path: str | Path, inputs: Iterable[str | Path] | InputSet = (),
 
     path = Path(path)
     shown = safe(path)
-    if suffixes is not None and path.suffix.lower() not in suffixes:
-        raise OutputError(f"{shown}: nama berkas harus berakhiran {' atau '.join(suffixes)}")
     try:
         st = os.lstat(path)
     except FileNotFoundError:
@@ -99,6 +100,8 @@ def check_output(path: str | Path, inputs: Iterable[str | Path] | InputSet = (),
             raise OutputError(f"{shown}: adalah folder, bukan berkas")
         if not stat.S_ISREG(st.st_mode):
             raise OutputError(f"{shown}: bukan berkas biasa (perangkat, FIFO atau soket); menolak menulis ke sana")
+    if suffixes is not None and path.suffix.lower() not in suffixes:
+        raise OutputError(f"{shown}: nama berkas harus berakhiran {' atau '.join(suffixes)}")
     ins = inputs if isinstance(inputs, InputSet) else InputSet(files=[Path(p) for p in inputs])
     for p in ins.files:
         if _same(Path(p), path):

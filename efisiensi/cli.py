@@ -61,11 +61,12 @@ def _check_outputs(args: argparse.Namespace, inputs: list) -> None:
 
 
 def _need_dask(args: argparse.Namespace) -> None:
-    if getattr(args, "workers", None) or getattr(args, "scheduler", None) or getattr(args, "run_dir", None):
+    """Dask runs more than one worker or joins a scheduler; known before any work."""
+    if (getattr(args, "workers", None) or 0) > 1 or getattr(args, "scheduler", None):
         try:
             import distributed  # noqa: F401
         except ImportError:
-            raise UsageError("--workers/--scheduler/--run-dir perlu Dask: pip install 'efisiensi[dask]'") from None
+            raise UsageError("--workers N (N > 1) dan --scheduler perlu Dask: pip install 'efisiensi[dask]'") from None
 
 
 @contextmanager

@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 SAMPLES := data/samples
 
-.PHONY: demo test lint bench clean
+.PHONY: demo notebook test lint bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -18,8 +18,17 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
-demo: $(VENV)/.installed
-	$(VENV)/bin/efisiensi demo
+# the demo environment: the package, matplotlib for audit.plot() and JupyterLab for notebooks/
+$(VENV)/.installed-demo: $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[notebook]'
+	touch $@
+
+demo: $(VENV)/.installed-demo
+	$(VENV)/bin/efisiensi demo --out report.xlsx --html ringkasan.html
+	@echo "Buku catatan / notebooks: make notebook  (atau: $(VENV)/bin/jupyter lab notebooks/)"
+
+notebook: $(VENV)/.installed-demo
+	$(VENV)/bin/jupyter lab notebooks/
 
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check efisiensi tests docs $(wildcard benchmarks)

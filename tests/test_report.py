@@ -346,3 +346,26 @@ def test_report_file_mode_follows_the_umask(buru, tmp_path):
     finally:
         os.umask(old)
     assert path.stat().st_mode & 0o777 == 0o644
+
+
+def test_source_verification_is_shown_and_withholds_the_ok(tmp_path):
+    import copy
+
+    from efisiensi.report.terminal import describe_audit
+
+    keep = ["Dinas Pariwisata"]
+    base, rev = (ef.load(p) for p in (MURNI, PENYESUAIAN))
+    a = ef.audit(base[base["nama_skpd"].isin(keep)], rev[rev["nama_skpd"].isin(keep)])
+    assert "Rekonsiliasi: semua rupiah terbaca tercatat (OK)." in describe_audit(a)
+    a = copy.copy(a)
+    a.sources = [{**s, "verification": {"verdict": v, "sheets": ["Sheet1"], "checks": ["total_row"]}}
+                 for s, v in zip(a.sources, ["terverifikasi", "tidak_dapat_diverifikasi"], strict=True)]
+    text = describe_audit(a)
+    assert "(OK)" not in text and "belum terverifikasi" in text
+    wb = openpyxl.load_workbook(a.to_excel(tmp_path / "v.xlsx"), read_only=True)
+    rows = list(wb["Rekonsiliasi"].iter_rows(values_only=True))
+    head = next(i for i, r in enumerate(rows) if r[0] == "Verifikasi sumber")
+    assert rows[head + 1][:3] == ("Tahap", "Berkas", "Verifikasi sumber")
+    assert [r[2] for r in rows[head + 2:]] == ["terverifikasi", "tidak dapat diverifikasi"]
+    ring = [r[0] for r in wb["Ringkasan"].iter_rows(max_col=1, values_only=True) if r[0]]
+    assert any(str(r).startswith("Rekonsiliasi: tercatat, tetapi sumber belum terverifikasi") for r in ring)

@@ -193,6 +193,11 @@ def test_evidence_points_at_source_rows(report, buru):
 def test_rincian_holds_every_line_and_trail_every_input(report, buru):
     wb = openpyxl.load_workbook(report, read_only=True)
     assert wb["Rincian"].max_row == len(buru.lines) + 1
+    rows = wb["Rincian"].iter_rows(values_only=True)
+    change = next(rows).index("Perubahan (Rp)")
+    # every line's change, removed and new lines included, adds up to the change of the totals
+    assert sum(Decimal(str(r[change])) for r in rows if r[change] is not None) == \
+        buru.totals["revised"] - buru.totals["baseline"]
     trail = {r[0]: r[1] for r in wb["Jejak Audit"].iter_rows(min_row=2, values_only=True)}
     inputs = [k for k in trail if k.startswith("Masukan (")]
     assert len(inputs) == 2 and all("sha256=" in trail[k] for k in inputs)

@@ -138,8 +138,9 @@ class Audit:
         return text
 
     def to_excel(self, path: str | Path, lang: str = "id") -> Path:
-        """Write the evidence workbook (Ringkasan, Per SKPD, Temuan, Rincian, Rekonsiliasi,
-        Catatan Data, Jejak Audit); labels in Bahasa Indonesia, ``lang="en"`` for English."""
+        """Write the evidence workbook (Ringkasan, Per SKPD, Temuan, Temuan (tetap), Per SKPD
+        rinci, Rincian, Rekonsiliasi, Catatan Data, Jejak Audit), set up to print on A4;
+        labels in Bahasa Indonesia, ``lang="en"`` for English."""
         from ..report.excel import write_excel
 
         return write_excel(self, path, lang)

@@ -141,11 +141,25 @@ def _na(v):
     return None if v is None or v is pd.NA or (isinstance(v, float) and v != v) else v
 
 
+#: numeric targets shown with their own columns in Per SKPD; the others are summed
+MAX_GROUPS = 3
+
+
+def _shown_targets(audit: Audit) -> tuple[list, list[str]]:
+    """The numeric targets that get their own columns (those the Pemda did not meet, else the
+    first), and the ids of the other targets whose shortfalls are summed beside them."""
+    numeric = [t for t in audit.policy.targets if t.kind == "numeric"]
+    unmet = set(audit.summary.loc[audit.summary["status"] == "not_met", "target"])
+    shown = [t for t in numeric if t.id in unmet][:MAX_GROUPS] or numeric[:1]
+    ids = {t.id for t in shown}
+    others = [t.id for t in audit.policy.targets if t.kind in ("numeric", "directional") and t.id not in ids]
+    return shown, others
+
+
 def _agency_table(audit: Audit) -> tuple[pd.DataFrame, list, list]:
     """One row per SKPD: each numeric target's figures, other targets' increases, the total."""
     a = audit.by_agency
-    numeric = [t for t in audit.policy.targets if t.kind == "numeric"]
-    directional = [t.id for t in audit.policy.targets if t.kind == "directional"]
+    numeric, directional = _shown_targets(audit)
     keys = a[["kode_skpd", "nama_skpd"]].drop_duplicates("kode_skpd").reset_index(drop=True)
     out = keys.copy()
     zero = [0] * len(out)
@@ -276,8 +290,9 @@ LINE_WIDTHS = {"kode_skpd": 21, "nama_skpd": 24, "nama_sub_unit": 22, "kode_sub_
 def _lines_view(w: Writer, lines: pd.DataFrame) -> pd.DataFrame:
     out = lines.copy()
     if "revised" in out:
-        out["change"] = [None if pd.isna(r) else (r - (0 if pd.isna(b) else b))
-                         for b, r in zip(out["baseline"], out["revised"].fillna(0), strict=True)]
+        # a removed line changes by minus its baseline, a new one by its revised amount
+        out["change"] = [None if pd.isna(b) and pd.isna(r) else (0 if pd.isna(r) else r) - (0 if pd.isna(b) else b)
+                         for b, r in zip(out["baseline"], out["revised"], strict=True)]
         out["perubahan"] = [w.L(f"line_{p}") if isinstance(p, str) else p for p in out["perubahan"]]
     return out
 

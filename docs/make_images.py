@@ -41,6 +41,12 @@ def _report_pages(audit) -> None:
     if not (shutil.which("soffice") and shutil.which("pdftoppm") and shutil.which("pdftotext")):
         print("lewati halaman laporan: soffice/pdftoppm/pdftotext tidak terpasang")
         return
+    from efisiensi.report import excel
+
+    # the summary sheets only: the line sheets (Temuan, Rincian: hundreds of pages) are left out
+    # so LibreOffice converts in seconds; the pages shown are the same as in the full report
+    for name in ("_lines_sheet", "_evidence_sheets", "_agency_detail_sheet"):
+        setattr(excel, name, lambda w, a: None)
     with tempfile.TemporaryDirectory() as tmp:
         report = audit.to_excel(Path(tmp) / "laporan.xlsx")
         pdf, sheets = _pdf_pages(report, tmp)
@@ -72,7 +78,7 @@ def main() -> None:
     audit = ef.audit("data/samples/2025_1_murni_rekap5.xlsx", "data/samples/2025_3_penyesuaian_rekap5.xlsx")
     audit.plot().savefig(IMG / "grafik-audit.png", dpi=90)
     _html_page(audit)
-    _report_pages(audit)
+    _report_pages(audit)  # last: it leaves the line sheets out of the workbook writer
     print("ditulis:", sorted(p.name for p in IMG.glob("*.png")))
 
 

@@ -218,7 +218,7 @@ def _lines(value, width: int) -> int:
     if value is None or value is pd.NA or (isinstance(value, float) and value != value):
         return 1
     text = str(value)
-    per_line = max(int(width * 1.15) - 1, 1)
+    per_line = max(int(width * 1.3) - 1, 1)
     return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
 
 

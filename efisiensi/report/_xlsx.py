@@ -153,7 +153,7 @@ class Writer:
             last = r0 + len(chunk)
             widths_now = [(widths or {}).get(c) or _width(self._head(c, heads), values[c][i: i + 200], kinds[c])
                           for c in cols]
-            self._heights(ws, r0, chunk, cols, kinds, values, widths_now)
+            self._heights(ws, r0, chunk, cols, kinds, values, widths_now, heads)
             for j, c in enumerate(cols):
                 if kinds[c] in ("change", "change_pct") and last > r0:
                     ws.conditional_format(r0 + 1, j, last, j, {"type": "cell", "criteria": "<", "value": 0,
@@ -175,10 +175,10 @@ class Writer:
             ws.write_string(0, 0, self.L("continued").format(prev=prev), self.fmt["bold"])
             r0 = 1
 
-    def _heights(self, ws, r0, chunk, cols, kinds, values, widths) -> None:
+    def _heights(self, ws, r0, chunk, cols, kinds, values, widths, heads) -> None:
         """Row heights for wrapped text (LibreOffice does not grow rows itself)."""
         wrap = [(j, c) for j, c in enumerate(cols) if kinds[c] == "wrap"]
-        head = max(_lines(self._head(c, None), widths[j]) for j, c in enumerate(cols))
+        head = max(_lines(self._head(c, heads), widths[j], 1.05) for j, c in enumerate(cols))  # bold
         if head > 1:
             ws.set_row(r0, LINE_HEIGHT * head)
         if not wrap:
@@ -214,11 +214,12 @@ class Writer:
         return self.buf.getvalue()
 
 
-def _lines(value, width: int) -> int:
+def _lines(value, width: int, chars_per_unit: float = 1.2) -> int:
+    """Lines a text wraps to in a column (Arial 10 fits about 1.2 characters per width unit)."""
     if value is None or value is pd.NA or (isinstance(value, float) and value != value):
         return 1
     text = str(value)
-    per_line = max(int(width * 1.3) - 1, 1)
+    per_line = max(int(width * chars_per_unit) - 1, 1)
     return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
 
 

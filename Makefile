@@ -10,17 +10,21 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
+# editable_mode=compat: a plain .pth entry, so setuptools prints nothing (the default finder
+# mode prints a ten-line notice on every install)
+EDITABLE := --config-settings editable_mode=compat
+
 $(VENV)/.installed: $(PY) pyproject.toml
-	$(PY) -m pip install --quiet -e .
+	$(PY) -m pip install --quiet $(EDITABLE) -e .
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet $(EDITABLE) -e '.[test]'
 	touch $@
 
 # the demo environment: the package, matplotlib for audit.plot() and JupyterLab for notebooks/
 $(VENV)/.installed-demo: $(VENV)/.installed
-	$(PY) -m pip install --quiet -e '.[notebook]'
+	$(PY) -m pip install --quiet $(EDITABLE) -e '.[notebook]'
 	touch $@
 
 demo: $(VENV)/.installed-demo

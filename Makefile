@@ -4,22 +4,35 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 SAMPLES := data/samples
 
-.PHONY: demo test lint bench bench-national clean
+.PHONY: demo notebook test lint bench bench-national clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
+# editable_mode=compat: a plain .pth entry, so setuptools prints nothing (the default finder
+# mode prints a ten-line notice on every install)
+EDITABLE := --config-settings editable_mode=compat
+
 $(VENV)/.installed: $(PY) pyproject.toml
-	$(PY) -m pip install --quiet -e .
+	$(PY) -m pip install --quiet $(EDITABLE) -e .
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet $(EDITABLE) -e '.[test]'
 	touch $@
 
-demo: $(VENV)/.installed
-	$(VENV)/bin/efisiensi demo
+# the demo environment: the package, matplotlib for audit.plot() and JupyterLab for notebooks/
+$(VENV)/.installed-demo: $(VENV)/.installed
+	$(PY) -m pip install --quiet $(EDITABLE) -e '.[notebook]'
+	touch $@
+
+demo: $(VENV)/.installed-demo
+	$(VENV)/bin/efisiensi demo --out report.xlsx --html ringkasan.html
+	@echo "Buku catatan / notebooks: make notebook  (atau: $(VENV)/bin/jupyter lab notebooks/)"
+
+notebook: $(VENV)/.installed-demo
+	$(VENV)/bin/jupyter lab notebooks/
 
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check efisiensi tests docs $(wildcard benchmarks)

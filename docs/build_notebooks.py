@@ -85,7 +85,8 @@ TWO = [
     new_code_cell(
         "import tempfile\nfrom pathlib import Path\n\nimport pandas as pd\n\nimport efisiensi as ef\n\n"
         "SAMPLES = Path(\"..\") / \"data\" / \"samples\"\n"
-        "FOLDER = Path(tempfile.mkdtemp(prefix=\"efisiensi-batch-\"))\n\n"
+        "SEMENTARA = tempfile.TemporaryDirectory(prefix=\"efisiensi-batch-\")  # dihapus di sel terakhir\n"
+        "FOLDER = Path(SEMENTARA.name)\n\n"
         "def pecah_per_skpd(sumber: Path, tujuan: Path) -> int:\n"
         "    \"\"\"Write one SIPD-layout workbook per SKPD, as agencies send them.\"\"\"\n"
         "    tujuan.mkdir(parents=True, exist_ok=True)\n"
@@ -122,9 +123,18 @@ TWO = [
         "s37 = ef.audit(FOLDER / \"murni\", FOLDER / \"penyesuaian\", policy=\"s37-2025\")\n"
         "s37.summary[[\"target\", \"target_cut_pct\", \"baseline\", \"revised\", \"change_pct\", \"status\", "
         "\"shortfall\"]]"),
+    new_markdown_cell(
+        "## Rekonsiliasi\n\nSatu baris per berkas dan satu baris \"(semua berkas …)\" per tahap untuk rincian yang\n"
+        "dicocokkan. Jumlahkan baris per berkas saja, supaya tidak terhitung dua kali:"),
     new_code_cell(
-        "print(audit.reconciliation[[\"stage\", \"rows\", \"total_read\", \"difference\", \"ok\"]]"
-        ".groupby(\"stage\").agg({\"rows\": \"sum\", \"ok\": \"all\"}))"),
+        "rek = audit.reconciliation\n"
+        "per_berkas = rek[~rek[\"file\"].str.startswith(\"(\")]\n"
+        "ringkas = per_berkas.groupby(\"stage\").agg(berkas=(\"file\", \"count\"), baris=(\"rows\", \"sum\"),\n"
+        "                                          total=(\"total_read\", \"sum\"), cocok=(\"ok\", \"all\"))\n"
+        "semua = rek[rek[\"file\"].str.startswith(\"(\")].set_index(\"stage\")\n"
+        "assert (ringkas[\"baris\"] == semua[\"rows\"]).all() and (ringkas[\"total\"] == semua[\"total_read\"]).all()\n"
+        "ringkas"),
+    new_code_cell("SEMENTARA.cleanup()  # folder sementara dihapus: tidak ada sisa di /tmp\nFOLDER.exists()"),
 ]
 
 

@@ -8,11 +8,14 @@ arguments (one line naming the file and the problem, never a traceback).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
 
 from ._errors import EfisiensiError, LoadError
+from ._format import safe
+from ._io import InputSet, check_distinct, check_output
 from ._load import load
 from ._version import __version__
 
@@ -23,6 +26,47 @@ DEMO_REVISED = "2025_3_penyesuaian_rekap5.xlsx"
 
 class UsageError(EfisiensiError, ValueError):
     """Arguments that do not make a job."""
+
+
+#: output options and the file name endings each accepts
+OUTPUTS = (("--out", "out", (".xlsx",)), ("--json", "json", (".json",)), ("--html", "html", (".html", ".htm")))
+
+
+def _say(text: str, file=None) -> None:
+    """Print, quietly stopping when the reader went away (``| head``)."""
+    out = file or sys.stdout
+    try:
+        out.write(text + "\n")
+        out.flush()
+    except BrokenPipeError:
+        _reader_gone(out)
+
+
+def _reader_gone(out) -> None:
+    # keep the interpreter from complaining at exit: further output goes nowhere
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), out.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def _check_outputs(args: argparse.Namespace, inputs: list) -> None:
+    """Every output checked before any work: its name, that it is no input, that it can be written."""
+    given = [(opt, getattr(args, attr, None), suffixes) for opt, attr, suffixes in OUTPUTS]
+    check_distinct([(opt, p) for opt, p, _ in given])
+    ins = InputSet.of(inputs)
+    for _opt, p, suffixes in given:
+        if p is not None and str(p) != "-":
+            check_output(Path(p), ins, suffixes)
+
+
+def _need_dask(args: argparse.Namespace) -> None:
+    """Dask runs more than one worker or joins a scheduler; known before any work."""
+    if (getattr(args, "workers", None) or 0) > 1 or getattr(args, "scheduler", None):
+        try:
+            import distributed  # noqa: F401
+        except ImportError:
+            raise UsageError("--workers N (N > 1) dan --scheduler perlu Dask: pip install 'efisiensi[dask]'") from None
 
 
 @contextmanager
@@ -54,7 +98,7 @@ def _cmd_baca(args: argparse.Namespace) -> int:
 
     with _progress(_show_progress(args), args.lang) as cb:
         df = load(args.files, errors="auto", progress=cb)
-    print(describe_load(df, args.lang))
+    _say(describe_load(df, args.lang))
     return 0
 
 
@@ -64,6 +108,8 @@ def _run_audit(args: argparse.Namespace, baseline, revised) -> int:
     from .compliance import audit
     from .report.terminal import AUDIT_TEXT, describe_audit, print_audit
 
+    _check_outputs(args, list(baseline) + list(revised or []))
+    _need_dask(args)
     scale = {}
     if getattr(args, "workers", None) or getattr(args, "scheduler", None) or getattr(args, "run_dir", None):
         scale = {"workers": args.workers, "run_dir": args.run_dir}
@@ -71,16 +117,25 @@ def _run_audit(args: argparse.Namespace, baseline, revised) -> int:
             scale["client"] = _connect(args.scheduler)
     with _progress(_show_progress(args), args.lang) as cb:
         a = audit(baseline, revised or None, policy=args.policy, progress=cb, **scale)
-    if args.json == "-":
-        sys.stdout.write(a.to_json())
-        print(describe_audit(a, args.lang), file=sys.stderr)
-    else:
-        print_audit(a, args.lang, Console())
-        if args.json:
-            a.to_json(args.json)
+    # outputs first: a failure is one line before any table, and a closed pipe cannot stop them
+    written = []
+    if args.json and args.json != "-":
+        a.to_json(args.json)
     if args.out:
-        path = a.to_excel(args.out, lang=args.lang)
-        print(AUDIT_TEXT[args.lang]["report"].format(p=path), file=sys.stderr if args.json == "-" else sys.stdout)
+        written.append(a.to_excel(args.out, lang=args.lang))
+    if getattr(args, "html", None):
+        written.append(a.to_html(args.html, lang=args.lang))
+    notes = sys.stderr if args.json == "-" else sys.stdout
+    if args.json == "-":
+        _say(a.to_json().rstrip("\n"))
+        _say(describe_audit(a, args.lang), sys.stderr)
+    else:
+        try:
+            print_audit(a, args.lang, Console())
+        except BrokenPipeError:
+            _reader_gone(sys.stdout)
+    for path in written:
+        _say(AUDIT_TEXT[args.lang]["report"].format(p=safe(path)), notes)
     if args.fail_on_noncompliance and len(a.not_met):
         return 1
     return 0
@@ -115,6 +170,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     if not (base.is_file() and rev.is_file()):
         raise LoadError(f"data contoh tidak ditemukan di {SAMPLES}")
     args.json = None
+    args.files = []
     return _run_audit(args, [str(base)], [str(rev)])
 
 
@@ -128,8 +184,8 @@ def _cmd_categories(args: argparse.Namespace) -> int:
         if rules.empty:
             raise UsageError(f"kategori {args.category!r} tidak dikenal")
     for cat, g in rules.groupby("category", sort=False):
-        print(f"\n{cat}")
-        print(table([[r.id, r.kind, str(r.matches)[:70], str(r.citation)[:50]] for r in g.itertuples()],
+        _say(f"\n{cat}")
+        _say(table([[r.id, r.kind, str(r.matches)[:70], str(r.citation)[:50]] for r in g.itertuples()],
                     ["aturan" if args.lang == "id" else "rule", "jenis" if args.lang == "id" else "kind",
                      "cocok dengan" if args.lang == "id" else "matches", "dasar" if args.lang == "id" else "basis"]))
     return 0
@@ -172,6 +228,7 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--policy", default="inpres-1-2025", help="inpres-1-2025 (bawaan), s37-2025, atau berkas .toml")
     a.add_argument("--json", metavar="PATH|-", help="tulis hasil JSON ke berkas, atau '-' untuk stdout")
     a.add_argument("--out", metavar="REPORT.xlsx", help="tulis laporan Excel (bukti per baris)")
+    a.add_argument("--html", metavar="RINGKASAN.html", help="tulis ringkasan HTML mandiri (untuk dibagikan, dicetak)")
     a.add_argument("--fail-on-noncompliance", action="store_true",
                    help="keluar dengan status 1 bila target numerik tidak tercapai")
     a.add_argument("--progress", action="store_true", help="tampilkan kemajuan per berkas")
@@ -202,8 +259,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     d = sub.add_parser("demo", help="audit data contoh Kab. Buru dan tulis report.xlsx")
     d.add_argument("--out", default="report.xlsx", help="laporan Excel (bawaan: report.xlsx)")
+    d.add_argument("--html", metavar="RINGKASAN.html", help="tulis juga ringkasan HTML")
     d.set_defaults(func=_cmd_demo, progress=False, policy="inpres-1-2025", fail_on_noncompliance=False,
                    workers=None, scheduler=None, run_dir=None)
+    for sp in (a, b, c, e, d):  # --lang before or after the subcommand
+        sp.add_argument("--lang", choices=["id", "en"], default=argparse.SUPPRESS,
+                        help="bahasa keluaran / output language (id|en)")
     return p
 
 
@@ -213,14 +274,17 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except EfisiensiError as err:
-        print(f"efisiensi: {err}", file=sys.stderr)
+        _say(f"efisiensi: {safe(err)}", sys.stderr)
         return 2
+    except BrokenPipeError:
+        _reader_gone(sys.stdout)
+        return 0
     except KeyboardInterrupt:
-        print("efisiensi: dihentikan", file=sys.stderr)
+        _say("efisiensi: dihentikan", sys.stderr)
         return 130
     except Exception as err:  # noqa: BLE001 - a bug still gets one line, not a traceback
-        print(f"efisiensi: kesalahan tak terduga ({type(err).__name__}: {err}); "
-              "laporkan dengan berkas masukannya", file=sys.stderr)
+        _say(f"efisiensi: kesalahan tak terduga ({type(err).__name__}: {safe(err)}); "
+             "laporkan dengan berkas masukannya", sys.stderr)
         return 3
 
 

@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from efisiensi._errors import EfisiensiError
+from efisiensi._format import number
 from efisiensi.categories import INPRES_CATEGORIES, categorize
 
 REQUIRED = ("id", "labels")
@@ -280,8 +281,8 @@ def evaluate(labels_path: str | Path, view: str = "pipeline", *, data: str | Pat
     return evaluate_pipeline(frame, _source_root(labels_path, frame, data), **categorize_kwargs)
 
 
-def _num(x: float) -> str:
-    return "   -  " if x != x else f"{x:6.3f}"
+def _num(x: float, lang: str = "id") -> str:
+    return "   -  " if x != x else f"{number(x, lang, 3):>6}"
 
 
 def format_report(ev: Evaluation, lang: str = "id") -> str:
@@ -293,14 +294,14 @@ def format_report(ev: Evaluation, lang: str = "id") -> str:
     for cat, r in ev.scores.iterrows():
         if cat == MICRO:
             lines.append("-" * 68)
-        lines.append(f"{cat:<22} {_num(r.precision):>8} {_num(r.recall):>8} {_num(r.f1):>8} "
+        lines.append(f"{cat:<22} {_num(r.precision, lang):>8} {_num(r.recall, lang):>8} {_num(r.f1, lang):>8} "
                      f"{int(r.support):>8} {int(r.predicted):>8}")
     lines += ["", h["by_source"],
               f"{h['source']:<22} {h['items']:>6} {h['exact']:>6} {h['lost']:>6} {h['precision']:>8} "
               f"{h['recall']:>8} {h['f1']:>8}"]
     for src, r in ev.by_source.iterrows():
         lines.append(f"{src:<22} {int(r['items']):>6} {int(r.exact):>6} {int(r.not_found):>6} "
-                     f"{_num(r.precision):>8} {_num(r.recall):>8} {_num(r.f1):>8}")
+                     f"{_num(r.precision, lang):>8} {_num(r.recall, lang):>8} {_num(r.f1, lang):>8}")
     lines += ["", f"{h['misses']} ({len(ev.misses)})"]
     for m in ev.misses.itertuples():
         where = f" [{m.source}]" if m.source else ""

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -118,3 +121,213 @@ def test_unreachable_scheduler_is_one_line(capsys):
     assert main(["audit", str(MURNI), "--scheduler", "tcp://127.0.0.1:9"]) == 2
     err = capsys.readouterr().err
     assert "127.0.0.1:9" in err and err.count("\n") == 1
+
+
+# ---------------------------------------------------------------------- the output contract
+
+AUDIT = ["audit", "--baseline", str(MURNI), "--revised", str(PENYESUAIAN)]
+
+
+def _sha(paths):
+    return {str(p): hashlib.sha256(Path(p).read_bytes()).hexdigest() for p in paths}
+
+
+@pytest.fixture
+def inputs_unchanged():
+    before = _sha([MURNI, PENYESUAIAN])
+    yield
+    assert _sha([MURNI, PENYESUAIAN]) == before
+
+
+@pytest.mark.parametrize(
+    ("opts", "needle"),
+    [
+        (["--out", "{tmp}"], "adalah folder, bukan berkas"),
+        (["--out", "/proc/efisiensi-laporan.xlsx"], "folder tidak dapat ditulisi"),
+        (["--out", "{tmp}/laporan.csv"], "harus berakhiran .xlsx"),
+        (["--json", "{tmp}/hasil.xlsx"], "harus berakhiran .json"),
+        (["--html", "{tmp}/ringkasan.pdf"], "harus berakhiran .html atau .htm"),
+        (["--json", "{tmp}/r.json", "--html", "{tmp}/r.json"], "dipakai untuk --json dan --html"),
+        (["--out", str(MURNI)], "menolak menimpa berkas masukan"),
+        (["--out", "{tmp}/sub/../laporan.xlsx", "--html", "{tmp}/laporan.xlsx"], "dipakai untuk --out dan --html"),
+    ],
+)
+def test_output_failures_are_one_line_before_any_table(capsys, tmp_path, inputs_unchanged, opts, needle):
+    argv = [*AUDIT, *(o.format(tmp=tmp_path) for o in opts)]
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1 and needle in err, err
+    assert err.startswith("efisiensi: ") and "Traceback" not in err
+    assert [p.name for p in tmp_path.iterdir()] == []  # nothing written, no temporary file
+
+
+def test_unwritable_folder_is_one_line(capsys, tmp_path, monkeypatch):
+    import tempfile
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    assert main([*AUDIT, "--out", str(tmp_path / "laporan.xlsx")]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1 and "laporan.xlsx: folder tidak dapat ditulisi (Permission denied)" in err
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into a read-only folder anyway")
+def test_read_only_folder_is_one_line(capsys, tmp_path):
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    ro.chmod(0o555)
+    try:
+        assert main([*AUDIT, "--out", str(ro / "laporan.xlsx")]) == 2
+    finally:
+        ro.chmod(0o755)
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1 and "tidak dapat ditulisi" in err
+
+
+def test_failure_while_writing_is_one_line_and_leaves_nothing(capsys, tmp_path, monkeypatch):
+    def full(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", full)
+    assert main([*AUDIT, "--out", str(tmp_path / "laporan.xlsx")]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1 and "tidak dapat ditulis (No space left on device)" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_workers_without_dask_is_one_line_before_reading(capsys, monkeypatch):
+    import efisiensi.cli as cli
+
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    monkeypatch.setattr(cli, "load", lambda *a, **k: pytest.fail("read before the check"))
+    assert main([*AUDIT, "--workers", "2"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1 and "pip install 'efisiensi[dask]'" in err
+
+
+def test_no_file_of_the_input_set_is_written_over(capsys, tmp_path):
+    import shutil
+
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(MURNI, data / "murni.xlsx")
+    shutil.copy(PENYESUAIAN, data / "penyesuaian.xlsx")
+    rusak = data / "penyesuaian_rusak.xlsx"  # an input that cannot be read: still an input
+    rusak.write_bytes(b"PK\x03\x04 bukan xlsx")
+    files = sorted(data.iterdir())
+    before = _sha(files)
+    cases = [
+        (["--baseline", str(data), "--out", str(rusak)], "menolak menimpa berkas masukan"),
+        (["--baseline", str(data), "--out", str(data / "laporan.xlsx")], "akan terbaca sebagai masukan"),
+        (["--baseline", str(data / "*.xlsx"), "--out", str(data / "baru.xlsx")], "cocok dengan pola masukan"),
+        (["--baseline", str(data / "murni.xlsx"), "--revised", str(data / "penyesuaian.xlsx"), "--json",
+          str(data / "murni.xlsx")], "harus berakhiran .json"),
+    ]
+    for argv, needle in cases:
+        assert main(["audit", *argv]) == 2, argv
+        out, err = capsys.readouterr()
+        assert out == "" and err.count("\n") == 1 and needle in err, err
+    assert sorted(data.iterdir()) == files and _sha(files) == before
+    # the library itself knows the unread file too (from the findings of the load)
+    import efisiensi as ef
+
+    a = ef.audit(data)
+    with pytest.raises(ef.EfisiensiError, match="menimpa"):
+        a.to_excel(rusak)
+    assert _sha(files) == before
+
+
+def test_symlink_fifo_and_device_targets_are_refused_and_unharmed(capsys, tmp_path):
+    import stat
+
+    from efisiensi._io import OutputError, check_output
+
+    dangling = tmp_path / "hasil.json"
+    dangling.symlink_to(tmp_path / "entah.json")
+    real = tmp_path / "asli.xlsx"
+    real.write_bytes(b"jangan disentuh")
+    link = tmp_path / "tautan.xlsx"
+    link.symlink_to(real)
+    fifo = tmp_path / "pipa.xlsx"
+    os.mkfifo(fifo)
+    for opt, target, needle in (("--json", dangling, "symlink"), ("--out", link, "symlink"),
+                                ("--out", fifo, "FIFO")):
+        assert main([*AUDIT, opt, str(target)]) == 2
+        out, err = capsys.readouterr()
+        assert out == "" and err.count("\n") == 1 and needle in err, err
+    assert dangling.is_symlink() and not (tmp_path / "entah.json").exists()
+    assert link.is_symlink() and real.read_bytes() == b"jangan disentuh"
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    with pytest.raises(OutputError, match="bukan berkas biasa"):
+        check_output(Path("/dev/null"))
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+
+
+SIGTERM_SCRIPT = """
+import os, sys, time
+import efisiensi._io as io
+real = os.replace
+def slow(src, dst):
+    print("ready", flush=True)
+    time.sleep(60)
+    real(src, dst)
+os.replace = slow
+io.atomic_write_bytes(io.Path(sys.argv[1]), b"x" * 100_000)
+"""
+
+
+def test_sigterm_while_writing_leaves_no_temporary_file(tmp_path):
+    import signal
+
+    target = tmp_path / "laporan.xlsx"
+    proc = subprocess.Popen([sys.executable, "-c", SIGTERM_SCRIPT, str(target)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == "ready"
+        assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]  # the write is under way
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 128 + signal.SIGTERM
+    finally:
+        proc.kill()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_closed_pipe_is_quiet(tmp_path):
+    report = tmp_path / "laporan.xlsx"
+    proc = subprocess.Popen([sys.executable, "-m", "efisiensi", *AUDIT, "--out", str(report)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()  # the reader is gone before anything is printed (like `| head`)
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=300) == 0 and err == ""
+    assert report.stat().st_size > 10_000  # the report is written all the same
+
+
+def test_lang_after_the_subcommand(capsys):
+    assert main(["baca", str(MURNI), "--lang", "en"]) == 0
+    assert "What was read, per file" in capsys.readouterr().out
+    assert main(["categories", "perjalanan_dinas", "--lang", "en"]) == 0
+    assert "rule" in capsys.readouterr().out
+
+
+def test_one_line_whatever_the_file_name(capsys, tmp_path):
+    assert main(["baca", str(tmp_path / "laporan\nkedua\rbaris.xlsx")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "\r" not in err and "laporan\\nkedua\\rbaris.xlsx" in err
+
+
+def test_control_characters_from_a_file_are_shown_escaped(capsys, tmp_path):
+    csv = tmp_path / "rincian.csv"
+    csv.write_bytes(b"kode_skpd,nama_skpd,kode_rekening,nama_rekening,anggaran\n"
+                    b"1.01,\x1b[2J\x1b]0;judul\x07Dinas A,5.1.02.04.01.0001,Perjalanan,1000\n")
+    assert main(["baca", str(csv)]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out
+    assert "\\x1b[2J\\x1b]0;judul\\x07Dinas A" in out
+
+
+def test_html_beside_the_workbook(capsys, tmp_path):
+    out_x, out_h = tmp_path / "laporan.xlsx", tmp_path / "ringkasan.html"
+    assert main([*AUDIT, "--out", str(out_x), "--html", str(out_h), "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert f"Report written: {out_h}" in out and "Official travel: NOT MET" in out_h.read_text()

@@ -159,9 +159,15 @@ class Audit:
         return text
 
     def to_excel(self, path: str | Path, lang: str = "id") -> Path:
-        """Write the evidence workbook (Ringkasan, Per SKPD, Temuan, Rincian, Rekonsiliasi,
-        Catatan Data, Jejak Audit); labels in Bahasa Indonesia, ``lang="en"`` for English."""
+        """Write the evidence workbook (Ringkasan, Per SKPD, Temuan, Temuan (tetap), Per SKPD
+        rinci, Rincian, Rekonsiliasi, Catatan Data, Jejak Audit), set up to print on A4;
+        labels in Bahasa Indonesia, ``lang="en"`` for English."""
         return _renderer("excel")(self, path, lang)
+
+    def to_html(self, path: str | Path | None = None, lang: str = "id") -> str | Path:
+        """The shareable summary: one self-contained HTML page (charts inline as SVG, prints
+        well from a browser). Written to ``path`` when given (returns the path), else returned."""
+        return _renderer("summary")(self, path, lang)
 
     def _repr_html_(self) -> str:
         return _renderer("html")(self)

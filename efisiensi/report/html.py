@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import html
+import os
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from .._format import rupiah
-from ..verify.records import reading_line
+from .._format import number, percent, rupiah
 from .labels import label
 
 if TYPE_CHECKING:
@@ -25,18 +26,30 @@ def audit_html(audit: Audit, lang: str = "id") -> str:
     body = []
     for r in audit.summary.itertuples(index=False):
         colour = COLOURS.get(r.status, "#444")
-        pct = "" if pd.isna(r.change_pct) else f"{r.change_pct:+.1f}%"
+        pct = "" if pd.isna(r.change_pct) else percent(r.change_pct, lang)
         rev = "" if pd.isna(r.revised) else rupiah(r.revised, lang)
         body.append(
             f"<tr><td>{html.escape(r.target)}</td><td style='text-align:right'>{rupiah(r.baseline, lang)}</td>"
             f"<td style='text-align:right'>{rev}</td><td style='text-align:right'>{pct}</td>"
             f"<td style='color:{colour};font-weight:bold'>{L(r.status)}</td>"
-            f"<td style='text-align:right'>{rupiah(r.shortfall, lang)}</td></tr>")
+            f"<td style='text-align:right'>{'' if r.kind == 'report' else rupiah(r.shortfall, lang)}</td></tr>")
     rec = "OK" if audit.reconciled else "GAGAL / FAILED"
-    rec = (reading_line(audit.sources, lang) or rec) if audit.reconciled else rec
-    files = html.escape("; ".join(audit.baseline_files)) + (
-        " → " + html.escape("; ".join(audit.revised_files)) if audit.revised_files else "")
+    files = _files(audit.baseline_files, lang) + (
+        " → " + _files(audit.revised_files, lang) if audit.revised_files else "")
     return (f"<div><b>{html.escape(audit.policy.name)}</b><br><small>{L('legal_source')}: "
             f"{html.escape(audit.policy.legal_source)}<br>{files}</small>"
             f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
             f"<small>{L('sheet_recon')}: {rec} · {L('sheet_notes')}: {len(audit.findings)}</small></div>")
+
+
+def _files(files: list[str], lang: str) -> str:
+    """A few files by name; many as a count and the folder they share."""
+    if len(files) <= 3:
+        return html.escape("; ".join(files))
+    try:
+        common = os.path.commonpath([str(Path(f).parent) for f in files])
+    except ValueError:
+        common = ""
+    word = "berkas" if lang == "id" else "files"
+    where = (" di " if lang == "id" else " in ") + common if common else ""
+    return html.escape(f"{number(len(files), lang)} {word}{where}")

@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from .._format import rupiah, table
+from .._format import number, percent, rupiah, safe, table
 from .._load import findings
 from .._money import money_sum
-from ..verify.records import label, reading_line
+from ..verify.records import label as verdict_label
+from .labels import label
+from .verdict import goal, reconciliation_line, shortfall
 
 LOAD_TEXT = {
     "id": {"file": "Berkas", "rows": "Baris", "layout": "Tata letak", "total": "Total anggaran (Rp)",
@@ -38,14 +40,16 @@ AUDIT_TEXT = {
            "short": "Kekurangan (Rp)", "agencies": "SKPD yang belum memenuhi target {t}: {n} dari {m}",
            "rec_ok": "Rekonsiliasi: semua rupiah terbaca tercatat (OK).",
            "rec_bad": "REKONSILIASI GAGAL: ada rupiah yang tidak tercatat; lihat audit.reconciliation",
-           "findings": "Temuan: {n} (kode: {codes})", "cut": "potong {p}%", "down": "turun",
+           "rec_unverified": "Rekonsiliasi: rupiah terbaca tercatat, tetapi ada sumber yang belum terverifikasi.",
+           "findings": "Temuan: {n} (kode: {codes})",
            "report": "Laporan ditulis: {p}"},
     "en": {"title": "Audit {policy}", "source": "Legal source", "target": "Category", "base": "Baseline (Rp)",
            "rev": "Revised (Rp)", "pct": "Change", "goal": "Target", "status": "Status",
            "short": "Shortfall (Rp)", "agencies": "Agencies not meeting the {t} target: {n} of {m}",
            "rec_ok": "Reconciliation: every rupiah read is accounted for (OK).",
            "rec_bad": "RECONCILIATION FAILED: see audit.reconciliation",
-           "findings": "Findings: {n} (codes: {codes})", "cut": "cut {p}%", "down": "fall",
+           "rec_unverified": "Reconciliation: every rupiah read is accounted for, but a source is not verified.",
+           "findings": "Findings: {n} (codes: {codes})",
            "report": "Report written: {p}"},
 }
 
@@ -56,7 +60,7 @@ def describe_load(df: pd.DataFrame, lang: str = "id", max_findings: int = 20) ->
     rows = []
     for f, g in df.groupby("sumber_file", sort=False):
         before = g["anggaran_sebelum"]
-        rows.append([Path(str(f)).name, rupiah(len(g), lang), ", ".join(sorted(set(g["tata_letak"]))),
+        rows.append([Path(str(f)).name, number(len(g), lang), ", ".join(sorted(set(g["tata_letak"]))),
                      rupiah(money_sum(g["anggaran"]), lang),
                      rupiah(money_sum(before), lang) if before.notna().any() else "-"])
     out = [t["per_file"], table(rows, [t["file"], t["rows"], t["layout"], t["total"], t["before"]], "lrlrr"), ""]
@@ -88,7 +92,7 @@ def _verification_lines(df: pd.DataFrame, lang: str) -> list[str]:
     out = [head]
     for s in df.attrs.get("sources") or []:
         v = s.get("verification") or {}
-        out.append(f"  {Path(s['path']).name}: {label(v.get('verdict', 'tidak_dapat_diverifikasi'), lang)}")
+        out.append(f"  {Path(s['path']).name}: {verdict_label(v.get('verdict', 'tidak_dapat_diverifikasi'), lang)}")
         for sh in v.get("sheets", []):
             name = sh["sheet"] or "-"
             if not sh.get("counted", True):
@@ -97,7 +101,7 @@ def _verification_lines(df: pd.DataFrame, lang: str) -> list[str]:
                 continue
             words = ("baris tercakup", "cek cocok", "tidak") if lang == "id" else ("lines covered", "checks held",
                                                                                   "failed")
-            out.append(f"    [{name}] {label(sh['verdict'], lang)}: {sh['lines_covered']}/{sh['lines']} {words[0]}, "
+            out.append(f"    [{name}] {verdict_label(sh['verdict'], lang)}: {sh['lines_covered']}/{sh['lines']} {words[0]}, "
                        f"{sh['checks_held']} {words[1]}, {sh['checks_failed']} {words[2]}")
             for canon, why in sh.get("columns", {}).items():
                 if "nama kolom" not in why:
@@ -106,16 +110,14 @@ def _verification_lines(df: pd.DataFrame, lang: str) -> list[str]:
 
 
 def _audit_rows(a, lang: str) -> list[list[str]]:
-    t, st = AUDIT_TEXT[lang], STATUS_TEXT[lang]
+    st = STATUS_TEXT[lang]
     rows = []
     for r in a.summary.itertuples(index=False):
-        goal = t["cut"].format(p=f"{r.target_cut_pct:g}") if r.kind == "numeric" else (
-            t["down"] if r.kind == "directional" else "-")
-        pct = "-" if pd.isna(r.change_pct) else f"{r.change_pct:+.1f}%"
-        if lang == "id":
-            pct = pct.replace(".", ",")
+        short = shortfall(r)
         rows.append([r.target, rupiah(r.baseline, lang), rupiah(None if pd.isna(r.revised) else r.revised, lang),
-                     pct, goal, st[r.status], rupiah(r.shortfall, lang), r.status])
+                     percent(None if pd.isna(r.change_pct) else r.change_pct, lang), goal(r, lang),
+                     label(r.status, lang) if r.kind == "report" else st[r.status],
+                     "-" if short is None else rupiah(short, lang), "report" if r.kind == "report" else r.status])
     return rows
 
 
@@ -127,8 +129,8 @@ def _audit_footer(a, lang: str) -> list[str]:
             continue
         g = a.by_agency[(a.by_agency["target"] == target.id) & (a.by_agency["baseline"] > 0)]
         out.append(t["agencies"].format(t=target.id, n=int((g["status"] == "not_met").sum()), m=len(g)))
-    reading = reading_line(a.sources, lang)
-    out.append(t["rec_bad"] if not a.reconciled else (reading or t["rec_ok"]))
+    tone, _ = reconciliation_line(a, lang)
+    out.append({"good": t["rec_ok"], "bad": t["rec_bad"]}.get(tone, t["rec_unverified"]))
     codes = ", ".join(sorted(set(a.findings["code"]))) or "-"
     out.append(t["findings"].format(n=len(a.findings), codes=codes))
     return out
@@ -136,7 +138,7 @@ def _audit_footer(a, lang: str) -> list[str]:
 
 def _audit_head(a, lang: str) -> list[str]:
     t = AUDIT_TEXT[lang]
-    return [t["title"].format(policy=a.policy.name), f"{t['source']}: {a.policy.legal_source}"]
+    return [safe(t["title"].format(policy=a.policy.name)), safe(f"{t['source']}: {a.policy.legal_source}")]
 
 
 def describe_audit(a, lang: str = "id") -> str:
@@ -157,7 +159,9 @@ def print_audit(a, lang: str = "id", console=None) -> None:
         console.file.write(describe_audit(a, lang) + "\n")
         return
     t = AUDIT_TEXT[lang]
-    tab = Table(title="\n".join(_audit_head(a, lang)), title_justify="left")
+    from rich.markup import escape
+
+    tab = Table(title=escape("\n".join(_audit_head(a, lang))), title_justify="left")
     for name, justify in ((t["target"], "left"), (t["base"], "right"), (t["rev"], "right"), (t["pct"], "right"),
                           (t["goal"], "left"), (t["status"], "left"), (t["short"], "right")):
         tab.add_column(name, justify=justify)

@@ -47,7 +47,7 @@ class InputSet:
             s = str(spec)
             p = Path(s)
             if p.is_dir():
-                from ._load import _is_data_file
+                from ._inputs import is_data_file as _is_data_file
 
                 out.folders.append(p)
                 out.files += [f for f in p.rglob("*") if f.is_file() and _is_data_file(f)]
@@ -83,7 +83,7 @@ def protected_inputs(audit) -> list[str]:
 def check_output(path: str | Path, inputs: Iterable[str | Path] | InputSet = (),
                  suffixes: tuple[str, ...] | None = None, probe: bool = True) -> Path:
     """Refuse a target that must not or cannot be written (see the module docstring)."""
-    from ._load import _is_data_file
+    from ._inputs import is_data_file as _is_data_file
 
     path = Path(path)
     shown = safe(path)

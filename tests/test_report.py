@@ -54,7 +54,10 @@ def test_first_page_says_the_verdict_per_target(book, buru):
     assert sentences[1].startswith("Seremonial: NAIK 7,1 %") and "sesuai arah" in sentences[2]
     assert sentences[-2].startswith("Pendukung (hanya dilaporkan, tanpa target)") and "kurang" not in sentences[-2]
     assert ring.cell(6, 1).fill.fgColor.rgb.endswith("FFC7CE") and ring.cell(8, 1).fill.fgColor.rgb.endswith("C6EFCE")
-    assert ring.cell(6 + len(buru.summary), 1).value.startswith("Rekonsiliasi: OK")
+    # the rekap5 sheets state no total to check the lines against: read and reconciled, not verified
+    assert {s["verification"]["verdict"] for s in buru.sources} == {"tidak_dapat_diverifikasi"}
+    assert ring.cell(6 + len(buru.summary), 1).value.startswith(
+        "Rekonsiliasi: tercatat, tetapi sumber belum terverifikasi")
 
 
 def test_summary_table_colours_and_reported_only_rows(book):
@@ -130,6 +133,7 @@ def test_evidence_travel_first_unchanged_lines_apart(book, buru):
 
 def test_labels_in_the_report_language_on_every_sheet(book, buru, tmp_path):
     rec = list(book["Rekonsiliasi"].iter_rows(values_only=True))
+    rec = rec[:next((i for i, r in enumerate(rec) if not any(r)), len(rec))]  # the reconciliation table
     assert rec[0][0] == "Tahap" and {r[0] for r in rec[1:]} == {"murni (baseline)", "revisi"}
     assert {r[-1] for r in rec[1:]} == {"ya"}
     trail = [r[0] for r in book["Jejak Audit"].iter_rows(min_row=2, values_only=True)]
@@ -139,6 +143,7 @@ def test_labels_in_the_report_language_on_every_sheet(book, buru, tmp_path):
     assert [ws.title for ws in en.worksheets if ws.sheet_state == "visible"][:3] == ["Summary", "By agency",
                                                                                       "Evidence"]
     rec_en = list(en["Reconciliation"].iter_rows(values_only=True))
+    rec_en = rec_en[:next((i for i, r in enumerate(rec_en) if not any(r)), len(rec_en))]
     assert rec_en[0][0] == "Stage" and {r[0] for r in rec_en[1:]} == {"baseline (murni)", "revised"}
     assert {r[1] for r in rec_en[1:]} >= {"(all files: matched lines)"}
     trail_en = [r[0] for r in en["Audit trail"].iter_rows(min_row=2, values_only=True)]
@@ -361,8 +366,10 @@ def test_source_verification_is_shown_and_withholds_the_ok(tmp_path):
     keep = ["Dinas Pariwisata"]
     base, rev = (ef.load(p) for p in (MURNI, PENYESUAIAN))
     a = ef.audit(base[base["nama_skpd"].isin(keep)], rev[rev["nama_skpd"].isin(keep)])
-    assert "Rekonsiliasi: semua rupiah terbaca tercatat (OK)." in describe_audit(a)
+    assert "(OK)" not in describe_audit(a)  # the rekap5 sheets state nothing to verify against
     a = copy.copy(a)
+    a.sources = [{**s, "verification": {"verdict": "terverifikasi", "sheets": [], "checks": []}} for s in a.sources]
+    assert "Rekonsiliasi: semua rupiah terbaca tercatat (OK)." in describe_audit(a)
     a.sources = [{**s, "verification": {"verdict": v, "sheets": ["Sheet1"], "checks": ["total_row"]}}
                  for s, v in zip(a.sources, ["terverifikasi", "tidak_dapat_diverifikasi"], strict=True)]
     text = describe_audit(a)

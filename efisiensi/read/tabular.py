@@ -562,7 +562,7 @@ def _stages(cols: Columns, mapped: dict[str, int], extras: list[Amount], parsed:
     for a in extras:
         vals = parsed[a.col][0].take(pa.array(keep, type=pa.int64())).to_pylist()
         out.append({"column": a.header, "tahap": a.stage, "role": "tambahan",
-                    "values": {int(r): (None if v is None else str(v)) for r, v in zip(rows, vals, strict=True)}})
+                    "values": {str(r): (None if v is None else str(v)) for r, v in zip(rows, vals, strict=True)}})
     return out
 
 

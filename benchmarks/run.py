@@ -71,8 +71,10 @@ def measure(kind: str, path: str, arg: str) -> dict:
         frames = [pd.read_csv(f, sep=arg or ",", dtype=str, keep_default_na=False) for f in sorted(p.glob("*.csv"))]
         frame = pd.concat(frames, ignore_index=True)
     elif kind == "load":
+        from efisiensi.verify.runner import SPENT
+
         frame = ef.load(p)
-        checks = sum((s.get("verification") or {}).get("seconds", 0.0) for s in frame.attrs["sources"])
+        checks = SPENT["seconds"]
     elif kind == "audit":
         a = ef.audit(p, workers=int(arg) if arg else None)
         a.to_json()

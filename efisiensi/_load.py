@@ -259,8 +259,8 @@ def stages(table: pd.DataFrame) -> pd.DataFrame:
                 base["anggaran"] = part[s["role"]].to_numpy()
             else:
                 vals = s.get("values", {})
-                base["anggaran"] = [None if vals.get(int(r), vals.get(str(r))) is None
-                                    else Decimal(vals.get(int(r), vals.get(str(r)))) for r in part["sumber_baris"]]
+                base["anggaran"] = [None if vals.get(str(r)) is None else Decimal(vals[str(r)])
+                                    for r in part["sumber_baris"]]
             parts.append(base)
     cols = keys + ["kode_rekening", "tahap", "kolom", "peran", "anggaran"]
     return pd.concat(parts, ignore_index=True)[cols] if parts else pd.DataFrame(columns=cols)

@@ -157,9 +157,11 @@ def workbook(buru, tmp_path_factory):
 
 @pytest.mark.parametrize("cat", CATS)
 def test_workbook_summary_amounts(workbook, stages, cat):
-    rows = [r for r in workbook.worksheets[0].iter_rows(values_only=True) if r and r[0] == cat]
+    from efisiensi.report.labels import target_label
+
+    rows = [r for r in workbook.worksheets[0].iter_rows(values_only=True) if r and r[0] == target_label(cat)]
     assert len(rows) == 1, cat
-    header = next(r for r in workbook.worksheets[0].iter_rows(values_only=True) if r and r[0] == "Target")
+    header = next(r for r in workbook.worksheets[0].iter_rows(values_only=True) if r and r[0] == "Kategori")
     base = header.index("Baseline (Rp)")
     _check(cat, rows[0][base], stages["baseline"])
     _check(cat, rows[0][base + 1], stages["revised"])

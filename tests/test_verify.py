@@ -246,7 +246,7 @@ def test_verdicts_and_closing_line(tmp_path):
     from efisiensi.report.terminal import describe_audit
 
     text = describe_audit(a)
-    assert "(OK)" not in text and "tidak dapat diverifikasi (1 berkas)" in text
+    assert "(OK)" not in text and "belum terverifikasi" in text
     assert "(OK)" in describe_audit(ef.audit(closed))
     assert a.to_dict()["inputs"][0]["verification"]["verdict"] == "tidak_dapat_diverifikasi"
 
@@ -284,4 +284,4 @@ def test_verdict_in_json_excel_and_notebook(tmp_path):
     ws = openpyxl.load_workbook(path)["Rekonsiliasi"]
     cells = [c for row in ws.iter_rows(values_only=True) for c in row if c is not None]
     assert "tidak dapat diverifikasi" in cells
-    assert "tidak dapat diverifikasi" in a._repr_html_() and "tidak dapat diverifikasi" in repr(a)
+    assert "belum terverifikasi" in a._repr_html_() and "tidak dapat diverifikasi" in repr(a)

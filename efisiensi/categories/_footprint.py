@@ -22,7 +22,7 @@ footprint and up to three example texts per pattern.
 >>> fp = pattern_footprint(items).set_index(["rule", "list", "pattern"])
 >>> int(fp.loc[("kata-cetak", "words", "foto ?copy"), "footprint"])
 2
->>> int(fp.loc[("kata-cetak", "words", "fotocopy"), "footprint"])  # covered by 'foto ?copy'
+>>> int(fp.loc[("kata-cetak", "words", "pencetakan"), "footprint"])  # in none of these texts
 0
 """
 

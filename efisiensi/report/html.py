@@ -11,6 +11,7 @@ import pandas as pd
 
 from .._format import number, percent, rupiah
 from .labels import label
+from .verdict import reconciliation_line
 
 if TYPE_CHECKING:
     from ..compliance import Audit
@@ -33,7 +34,7 @@ def audit_html(audit: Audit, lang: str = "id") -> str:
             f"<td style='text-align:right'>{rev}</td><td style='text-align:right'>{pct}</td>"
             f"<td style='color:{colour};font-weight:bold'>{L(r.status)}</td>"
             f"<td style='text-align:right'>{'' if r.kind == 'report' else rupiah(r.shortfall, lang)}</td></tr>")
-    rec = "OK" if audit.reconciled else "GAGAL / FAILED"
+    rec = html.escape(reconciliation_line(audit, lang)[1])  # OK only when every source is verified
     files = _files(audit.baseline_files, lang) + (
         " → " + _files(audit.revised_files, lang) if audit.revised_files else "")
     return (f"<div><b>{html.escape(audit.policy.name)}</b><br><small>{L('legal_source')}: "

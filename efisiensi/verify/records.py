@@ -100,32 +100,6 @@ def worst(verdicts) -> str:
     return min(vs, key=_RANK.__getitem__) if vs else UNVERIFIABLE
 
 
-_READING = {
-    "id": "Rekonsiliasi: rupiah terbaca tercatat, tetapi bacaan {what}",
-    "en": "Reconciliation: every rupiah read is accounted for, but the reading is {what}",
-}
-
-
-def reading_line(sources: list[dict], lang: str = "id") -> str | None:
-    """The closing line when not every input is verified (``None`` when all are).
-
-    >>> reading_line([{"verification": {"verdict": "tidak_dapat_diverifikasi"}}])
-    'Rekonsiliasi: rupiah terbaca tercatat, tetapi bacaan tidak dapat diverifikasi (1 berkas)'
-    >>> reading_line([{"verification": {"verdict": "terverifikasi"}}]) is None
-    True
-    """
-    counts: dict[str, int] = {}
-    for s in sources:
-        v = (s.get("verification") or {}).get("verdict", UNVERIFIABLE)
-        counts[v] = counts.get(v, 0) + 1
-    if not sources or set(counts) == {VERIFIED}:
-        return None
-    unit = "berkas" if lang == "id" else "file(s)"
-    what = ", ".join(f"{label(v, lang)} ({n} {unit})" for v, n in sorted(counts.items(), key=lambda x: _RANK[x[0]])
-                     if v != VERIFIED)
-    return _READING.get(lang, _READING["id"]).format(what=what)
-
-
 def json_view(verification: dict | None) -> dict:
     """The verification of one input as the JSON output carries it (stage values left out)."""
     v = verification or {}
@@ -133,15 +107,3 @@ def json_view(verification: dict | None) -> dict:
         {k: y for k, y in st.items() if k != "values"} for st in s.get("stages", [])]} for s in v.get("sheets", [])]
     return {"verdict": v.get("verdict", UNVERIFIABLE), "label": label(v.get("verdict", UNVERIFIABLE)),
             "sheets": sheets, "checks": v.get("checks", [])}
-
-
-def verdict_rows(sources: list[dict], lang: str = "id") -> list[dict]:
-    """One row per input and sheet: file, sheet, verdict, lines, lines covered, checks held/failed."""
-    rows = []
-    for s in sources:
-        for sh in (s.get("verification") or {}).get("sheets", []):
-            rows.append({"stage": s.get("stage", ""), "file": s["path"], "sheet": sh["sheet"],
-                         "verdict": label(sh["verdict"], lang), "rows": sh["lines"],
-                         "lines_covered": sh["lines_covered"], "checks_held": sh["checks_held"],
-                         "checks_failed": sh["checks_failed"]})
-    return rows

@@ -12,7 +12,7 @@ from decimal import ROUND_CEILING, Decimal
 import pandas as pd
 
 from .._money import MONEY
-from ..read.codes import normalize_code
+from ..read.codes import clean_text, normalize_code, normalize_name, normalize_unit_code
 from ._policy import Policy, Target
 
 SEN = Decimal("0.01")
@@ -25,6 +25,40 @@ LINE_KEY = ["kode_skpd", "nama_skpd", "kode_sub_unit", "nama_sub_unit", "kode_su
             "keterangan", "uraian"]
 #: A line that left one key and appeared under another with these equal was moved.
 MOVE_KEY = ["kode_skpd", "kode_rekening", "kelompok", "uraian"]
+
+
+#: Key columns that hold codes of units and sub kegiatan (compared segment by segment).
+UNIT_CODE_COLUMNS = ("kode_skpd", "kode_sub_unit", "kode_sub_kegiatan")
+
+
+def _mapped(s: pd.Series, fn) -> pd.Series:
+    """``fn`` applied once per distinct value (key columns repeat a few values many times)."""
+    uniq = s.unique()
+    return s.map(dict(zip(uniq, (fn(v) for v in uniq), strict=True)))
+
+
+def key_column(table: pd.DataFrame, column: str) -> pd.Series:
+    """A key column as compared across stages: unit codes by segment, account codes as
+    read, every text with its spelling noise (case, spaces, NBSP, zero-width) removed."""
+    if column in UNIT_CODE_COLUMNS:
+        return _mapped(table[column], normalize_unit_code)
+    if column == "kode_rekening":
+        return _mapped(table[column], clean_text)
+    return _mapped(table[column], normalize_name)
+
+
+def agency_key(table: pd.DataFrame) -> pd.Series:
+    """The SKPD of each row as compared across stages: its code (segments as integers),
+    or its name (case- and space-insensitive) where the source gives no code.
+
+    >>> t = pd.DataFrame({"kode_skpd": ["1.02.0.00.0.00.01.0000", "1.2.0.0.0.0.1.0\u200b", ""],
+    ...                   "nama_skpd": ["Dinas Kesehatan", "DINAS KESEHATAN", "Dinas  Sosial"]})
+    >>> list(agency_key(t))
+    ['1.2.0.0.0.0.1.0', '1.2.0.0.0.0.1.0', 'nama:dinas sosial']
+    """
+    code = key_column(table, "kode_skpd")
+    name = "nama:" + key_column(table, "nama_skpd")
+    return code.where(code != "", name)
 
 
 def _norm(s: pd.Series) -> pd.Series:
@@ -116,30 +150,40 @@ def _provenance(frame: pd.DataFrame) -> pd.Series:
 def match_lines(stages: dict[str, pd.DataFrame], categories: list[str]) -> pd.DataFrame:
     """Aggregate each stage on :data:`LINE_KEY` and join: one row per line with both amounts.
 
-    ``perubahan`` says what happened to the line: ``dipotong`` (cut), ``naik``
-    (increased), ``tetap`` (unchanged), ``baru`` (added), ``dihapus`` (removed) or
-    ``dipindah`` (moved to another sub kegiatan or funding source).
+    Lines are matched on the key as compared across stages (:func:`key_column`: SKPD
+    codes by segment, names without case or spacing noise); each line shows the text of
+    the stage it was first seen in. ``perubahan`` says what happened to the line:
+    ``dipotong`` (cut), ``naik`` (increased), ``tetap`` (unchanged), ``baru`` (added),
+    ``dihapus`` (removed) or ``dipindah`` (moved to another sub kegiatan or funding source).
     """
+    keys = [f"_k_{c}" for c in LINE_KEY]
     parts = []
     for stage, table in stages.items():
         t = table.copy()
         t["_src"] = _provenance(t)
-        agg = {"anggaran": "sum", "_src": lambda s: "; ".join(s)}
+        for c, k in zip(LINE_KEY, keys, strict=True):
+            t[k] = key_column(t, c)
+        agg = {c: "first" for c in LINE_KEY}
+        agg.update({"anggaran": "sum", "_src": lambda s: "; ".join(s)})
         agg.update({c: "max" for c in categories if c in t})
         if "kategori_alasan" in t:
             agg["kategori_alasan"] = "first"
-        g = t.groupby(LINE_KEY, sort=False, dropna=False).agg(agg).reset_index()
+        g = t.groupby(keys, sort=False, dropna=False).agg(agg).reset_index()
         g = g.rename(columns={"anggaran": stage, "_src": f"sumber_{stage}"})
         parts.append((stage, g))
     if len(parts) == 1:
         stage, g = parts[0]
+        g = g.drop(columns=keys)
         g["revised"] = pd.Series([None] * len(g), dtype=MONEY)
         g["sumber_revised"] = ""
         g["perubahan"] = ""
         return g
     (_, a), (_, b) = parts
     cats = [c for c in categories if c in a or c in b]
-    merged = a.merge(b, on=LINE_KEY, how="outer", suffixes=("", "_r"), indicator=True)
+    merged = a.merge(b, on=keys, how="outer", suffixes=("", "_r"), indicator=True)
+    for c in LINE_KEY:  # a line only in the revised stage shows the revised text
+        merged[c] = merged[c].fillna(merged[f"{c}_r"])
+        merged = merged.drop(columns=f"{c}_r")
     for c in cats + ["kategori_alasan"]:
         if f"{c}_r" in merged:
             left = merged[c] if c in merged else None
@@ -158,11 +202,12 @@ def match_lines(stages: dict[str, pd.DataFrame], categories: list[str]) -> pd.Da
     status[merged["revised"] > merged["baseline"]] = "naik"
     status[merged["_merge"] == "left_only"] = "dihapus"
     status[merged["_merge"] == "right_only"] = "baru"
-    gone = merged.loc[status == "dihapus", MOVE_KEY].apply(tuple, axis=1)
-    came = merged.loc[status == "baru", MOVE_KEY].apply(tuple, axis=1)
+    move = [f"_k_{c}" for c in MOVE_KEY]
+    gone = merged.loc[status == "dihapus", move].apply(tuple, axis=1)
+    came = merged.loc[status == "baru", move].apply(tuple, axis=1)
     both = set(gone) & set(came)
     if both:
-        moved = merged[MOVE_KEY].apply(tuple, axis=1).isin(both) & status.isin(["dihapus", "baru"])
+        moved = merged[move].apply(tuple, axis=1).isin(both) & status.isin(["dihapus", "baru"])
         status[moved] = "dipindah"
     merged["perubahan"] = status
-    return merged.drop(columns="_merge")
+    return merged.drop(columns=["_merge", *keys])

@@ -361,7 +361,10 @@ def _lines(stages: dict[str, _Stage], run_dir: Path, categories: list[str]) -> p
     for name in stages:
         col = f"sumber_{name}"
         lookup = {f":{i}": s for i, s in enumerate(srcs[name])}
-        lines[col] = lines[col].map(lambda v, lk=lookup: lk.get(v, v)).astype(lines[col].dtype)
+        # lines whose keys differ only in spelling noise were joined: map each stand-in
+        lines[col] = lines[col].map(
+            lambda v, lk=lookup: "; ".join(lk.get(p, p) for p in v.split("; ")) if v else v
+        ).astype(lines[col].dtype)
     return lines
 
 

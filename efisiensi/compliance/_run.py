@@ -15,7 +15,7 @@ from .._load import findings as load_findings
 from .._load import findings_frame, load
 from .._money import MONEY
 from .._schema import conform, validate
-from ._compare import ZERO, judge, match_lines, stage_sums
+from ._compare import ZERO, agency_key, judge, match_lines, stage_sums
 from ._policy import Policy, load_policy
 from ._result import RESULT_COLUMNS, Audit
 
@@ -196,24 +196,21 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _agencies(stages: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Every SKPD seen in any stage: its code, and the name the baseline gives it."""
-    parts = [t[["kode_skpd", "nama_skpd"]] for t in stages.values()]
+    """Every SKPD seen in any stage: its key (:func:`agency_key`), its code as the first
+    stage writes it, and the name that stage gives it."""
+    parts = [t[["kode_skpd", "nama_skpd"]].assign(key_skpd=agency_key(t)) for t in stages.values()]
     both = pd.concat(parts, ignore_index=True)
     both["kode_skpd"] = both["kode_skpd"].where(both["kode_skpd"] != "", both["nama_skpd"])
-    return both.drop_duplicates("kode_skpd").sort_values("kode_skpd", kind="stable").reset_index(drop=True)
+    return both.drop_duplicates("key_skpd").sort_values("kode_skpd", kind="stable").reset_index(drop=True)
 
 
 def _by_agency(pol: Policy, stages: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    keyed = {}
-    for s, t in stages.items():
-        t = t.copy()
-        t["kode_skpd"] = t["kode_skpd"].where(t["kode_skpd"] != "", t["nama_skpd"])
-        keyed[s] = t
-    sums = stage_sums(keyed, pol, by=["kode_skpd"])
+    keyed = {s: t.assign(key_skpd=agency_key(t)) for s, t in stages.items()}
+    sums = stage_sums(keyed, pol, by=["key_skpd"])
     rows = []
     for a in _agencies(stages).itertuples(index=False):
-        base = {k: _get(v["baseline"], a.kode_skpd) for k, v in sums.items()}
-        rev = {k: _get(v["revised"], a.kode_skpd) for k, v in sums.items()} if "revised" in stages else None
+        base = {k: _get(v["baseline"], a.key_skpd) for k, v in sums.items()}
+        rev = {k: _get(v["revised"], a.key_skpd) for k, v in sums.items()} if "revised" in stages else None
         rows += _rows(pol, base, rev, {"kode_skpd": a.kode_skpd, "nama_skpd": a.nama_skpd})
     frame = pd.DataFrame(rows, columns=["kode_skpd", "nama_skpd", *RESULT_COLUMNS])
     return _typed(frame)
@@ -255,12 +252,13 @@ def _audit_findings(pol: Policy, stages: dict, by_agency: pd.DataFrame, rec: pd.
                                f"tahap {r.stage}: total terbaca {r.total_read} tidak sama dengan rincian "
                                f"(selisih {r.difference})", r.file, severity="error"))
     if "revised" in stages:
-        seen = {s: set(t["kode_skpd"].where(t["kode_skpd"] != "", t["nama_skpd"])) for s, t in stages.items()}
+        names = _agencies(stages).set_index("key_skpd")["kode_skpd"]
+        seen = {s: set(agency_key(t)) for s, t in stages.items()}
         for k in sorted(seen["baseline"] - seen["revised"]):
-            out.append(Finding("skpd_missing_in_stage", f"SKPD {k} ada di baseline tetapi tidak di revisi",
-                               severity="warning"))
+            out.append(Finding("skpd_missing_in_stage", f"SKPD {names[k]} ada di baseline tetapi tidak di revisi "
+                               "(penurunan 100 % di SKPD ini bukan bukti efisiensi)", severity="warning"))
         for k in sorted(seen["revised"] - seen["baseline"]):
-            out.append(Finding("skpd_missing_in_stage", f"SKPD {k} ada di revisi tetapi tidak di baseline",
+            out.append(Finding("skpd_missing_in_stage", f"SKPD {names[k]} ada di revisi tetapi tidak di baseline",
                                severity="warning"))
     f = findings_frame(out)
     f["stage"] = None

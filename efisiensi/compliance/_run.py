@@ -16,6 +16,7 @@ from .._load import findings_frame, load
 from .._money import MONEY
 from .._schema import conform, validate
 from ._compare import ZERO, agency_key, judge, match_lines, stage_sums
+from ._guards import guard_stages
 from ._policy import Policy, load_policy
 from ._result import RESULT_COLUMNS, Audit
 
@@ -64,6 +65,7 @@ def audit(
     workers: int | None = None,
     client: Any = None,
     run_dir: str | Path | None = None,
+    multi_year: bool = False,
 ) -> Audit:
     """Audit a budget against a policy: baseline vs revised, per target and per SKPD.
 
@@ -92,6 +94,9 @@ def audit(
         again with the same ``run_dir`` and files already done (same SHA-256, same
         parameters) are reused. The result is the same Audit as a serial run.
         ``workers=1`` runs the same per-file path in this process.
+    multi_year
+        Add the files of several budget years into one stage (refused by default: a
+        stage is one year).
 
     Returns
     -------
@@ -112,6 +117,8 @@ def audit(
     kw = {"columns": columns, "unit": unit, "progress": progress}
     base_tab = _as_table(baseline, kw)
     rev_tab = _as_table(revised, kw) if revised is not None else None
+    # stage guard rails (issue 11): one file per stage, one year per stage, duplicates once
+    base_tab, rev_tab = guard_stages(base_tab, rev_tab, multi_year=multi_year)
     pack = rules or pol.rules
     cat_kw = {"extra_rules": extra_rules, "pins": pins}
 

@@ -53,6 +53,14 @@ class Audit:
     sources: list[dict] = field(default_factory=list)
     parameters: dict[str, Any] = field(default_factory=dict)
     categories: list[str] = field(default_factory=list)
+    #: The budget timeline (None for a two-stage audit): one row per target × stage.
+    timeline: pd.DataFrame | None = None
+    #: The same per SKPD.
+    timeline_by_agency: pd.DataFrame | None = None
+    #: The stages of a timeline, in order: label, tahap, role, files, total, tahun, rows.
+    stages: list[dict] = field(default_factory=list)
+    #: Realised spending per target against the last budget stage (None when not given).
+    realisasi: pd.DataFrame | None = None
 
     @property
     def reconciled(self) -> bool:
@@ -102,7 +110,7 @@ class Audit:
         for (kode, nama), g in self.by_agency.groupby(["kode_skpd", "nama_skpd"], sort=False):
             agencies.append({"kode_skpd": kode, "nama_skpd": nama, "categories": self._result_rows(g)})
         rec = self.reconciliation
-        return {
+        out = {
             "efisiensi_version": __version__,
             "policy": self.policy.id,
             "policy_name": self.policy.name,
@@ -127,6 +135,32 @@ class Audit:
             "inputs": [{k: v for k, v in s.items() if k in ("path", "sha256", "size", "rows", "stage")}
                        for s in self.sources],
         }
+        out["stages"] = self._stages_json()
+        if self.realisasi is not None:
+            out["realisasi"] = [{k: _none(v) for k, v in r.items()} for r in self.realisasi.to_dict("records")]
+        return out
+
+    def _stages_json(self) -> list[dict]:
+        """The ``stages`` list: every stage in order with its amount per target."""
+        if not self.stages:  # a two-stage audit: the same figures as "categories"
+            two = [{"label": "baseline", "role": "baseline", "files": list(self.baseline_files),
+                    "total": self.totals["baseline"],
+                    "categories": [{"target": r["target"], "amount": r["baseline"]}
+                                   for r in self._result_rows(self.summary)]}]
+            if self.revised_files is not None:
+                two.append({"label": "revised", "role": "judged", "files": list(self.revised_files),
+                            "total": self.totals["revised"],
+                            "categories": [{"target": r["target"], "amount": r["revised"], "status": r["status"]}
+                                           for r in self._result_rows(self.summary)]})
+            return two
+        out = []
+        for st in self.stages:
+            rows = self.timeline[self.timeline["label"] == st["label"]] if self.timeline is not None else []
+            cats = [{"target": r.target, "category": r.category, "amount": r.anggaran, "change": _none(r.change),
+                     "change_pct": _none(r.change_pct), "status": r.status or None,
+                     "holds": _none(r.holds), "note": r.keterangan or None} for r in rows.itertuples(index=False)]
+            out.append({**{k: v for k, v in st.items()}, "categories": cats})
+        return out
 
     def to_json(self, path: str | Path | None = None, indent: int = 2) -> str:
         """The stable JSON contract (see README); written to ``path`` when given."""

@@ -66,6 +66,9 @@ def audit(
     client: Any = None,
     run_dir: str | Path | None = None,
     multi_year: bool = False,
+    stages: Any = None,
+    judge_at: str | None = None,
+    tahun: int | None = None,
 ) -> Audit:
     """Audit a budget against a policy: baseline vs revised, per target and per SKPD.
 
@@ -97,6 +100,14 @@ def audit(
     multi_year
         Add the files of several budget years into one stage (refused by default: a
         stage is one year).
+    stages, judge_at, tahun
+        The budget timeline (murni → pergeseran → penyesuaian → perubahan → realisasi):
+        ``stages={"murni": path, "penyesuaian": path, "perubahan": path}`` in order, or a
+        folder / glob / list of SIPD stage files (their names say the stage). A
+        ``baseline`` folder whose file names hold two or more stages runs the timeline
+        too. The target is judged at ``judge_at`` (default: the efisiensi/penyesuaian
+        stage) against the first stage, and said to hold or not at every later stage
+        (``Audit.timeline``); ``tahun`` picks one year of a folder of several.
 
     Returns
     -------
@@ -106,6 +117,14 @@ def audit(
     """
     from ..categories import CATEGORY_IDS, categorize
 
+    # the budget timeline (issue 11): N ordered stages, judged on this same engine
+    from ._timeline import audit_timeline, is_timeline_source
+
+    if stages is not None or (revised is None and tahun is not None) or (
+            revised is None and workers is None and client is None and is_timeline_source(baseline)):
+        return audit_timeline(baseline if stages is None else stages, policy, judge_at=judge_at, tahun=tahun,
+                              multi_year=multi_year, rules=rules, extra_rules=extra_rules, pins=pins,
+                              columns=columns, unit=unit, progress=progress)
     if workers is not None or client is not None or run_dir is not None:
         from ._distributed import audit_files, is_file_source
 

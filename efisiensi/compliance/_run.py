@@ -52,7 +52,7 @@ def _stage_amounts(table: pd.DataFrame, column: str) -> pd.DataFrame:
 
 
 def audit(
-    baseline: Source,
+    baseline: Source | None = None,
     revised: Source | None = None,
     policy: str | Path | Policy = "inpres-1-2025",
     *,
@@ -125,6 +125,8 @@ def audit(
         return audit_timeline(baseline if stages is None else stages, policy, judge_at=judge_at, tahun=tahun,
                               multi_year=multi_year, rules=rules, extra_rules=extra_rules, pins=pins,
                               columns=columns, unit=unit, progress=progress)
+    if baseline is None:
+        raise LoadError("beri baseline (dan revised), atau stages=")
     if workers is not None or client is not None or run_dir is not None:
         from ._distributed import audit_files, is_file_source
 

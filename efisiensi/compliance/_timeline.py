@@ -183,6 +183,10 @@ def audit_timeline(stages: Any, policy: str | Path | Policy = "inpres-1-2025", *
 
 def _table(src: Any, kw: dict, as_table) -> pd.DataFrame:
     if isinstance(src, pd.DataFrame):
+        if "sources" not in src.attrs and "sumber_baris" not in src:
+            from .._load import load_frame
+
+            return load_frame(src)  # records from another system: rows numbered as given
         return as_table(src, kw)
     return load(src, **kw)
 

@@ -125,6 +125,7 @@ def _versions(table: pd.DataFrame, stage: str) -> None:
     keys = pd.DataFrame({c: key_column(table, c) for c in ("kode_skpd", "kode_sub_unit", "kode_sub_kegiatan",
                                                             "sumber_dana", "kode_rekening")})
     keys["tahun"] = table["tahun"].astype("string").fillna("")  # the same lines in two years are two years
+    keys["anggaran"] = table["anggaran"].astype("string")  # unchanged lines of two exports: same amount
     keys = keys.assign(_h=pd.util.hash_pandas_object(keys, index=False).to_numpy(), _f=table["sumber_file"].to_numpy())
     keys = keys.loc[(table["kode_rekening"] != "").to_numpy(), ["_h", "_f"]].drop_duplicates()
     if keys.empty:

@@ -138,3 +138,23 @@ def test_whole_buru_folder_never_mixes_years_or_series():
         ef.audit(folder)
     with pytest.raises(LoadError, match="2025_1_murni_rekap5.xlsx, 2025_old_murni_rekap.xlsx memuat baris yang sama"):
         ef.audit(folder, tahun=2025)
+
+
+def test_one_loaded_file_with_stage_columns_is_a_timeline(tmp_path):
+    """As the issue-10 readers give a file with several stage columns: long form, one `tahap`."""
+    path = rekap(tmp_path / "dkkb.csv")
+    loaded = ef.load(path)
+    parts = []
+    for tahap, factor in (("murni", 1), ("efisiensi", D("0.5")), ("perubahan", D("0.6"))):
+        p = loaded.copy()
+        p["anggaran"] = (p["anggaran"].map(lambda v, f=factor: (v * f).quantize(D("0.01")))).astype(ef.MONEY)
+        p["tahap"] = tahap
+        parts.append(p)
+    table = pd.concat(parts, ignore_index=True)
+    table.attrs = loaded.attrs
+    a = ef.audit(table)
+    tl = a.timeline[a.timeline["target"] == "perjalanan_dinas"].set_index("label")
+    assert list(tl["anggaran"]) == [D(3_000_000), D(1_500_000), D(1_800_000)]
+    assert list(tl["status"]) == ["", "met", "not_met"]
+    assert tl.loc["perubahan", "keterangan"] == "potongan dibatalkan di perubahan"
+    assert len(a.sources) == 1  # the one file, once

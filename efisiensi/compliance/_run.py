@@ -120,11 +120,11 @@ def audit(
     # the budget timeline (issue 11): N ordered stages, judged on this same engine
     from ._timeline import audit_timeline, is_timeline_source
 
+    timeline_kw = {"judge_at": judge_at, "tahun": tahun, "multi_year": multi_year, "rules": rules,
+                   "extra_rules": extra_rules, "pins": pins, "columns": columns, "unit": unit, "progress": progress}
     if stages is not None or (revised is None and tahun is not None) or (
             revised is None and workers is None and client is None and is_timeline_source(baseline)):
-        return audit_timeline(baseline if stages is None else stages, policy, judge_at=judge_at, tahun=tahun,
-                              multi_year=multi_year, rules=rules, extra_rules=extra_rules, pins=pins,
-                              columns=columns, unit=unit, progress=progress)
+        return audit_timeline(baseline if stages is None else stages, policy, **timeline_kw)
     if baseline is None:
         raise LoadError("beri baseline (dan revised), atau stages=")
     if workers is not None or client is not None or run_dir is not None:
@@ -138,6 +138,8 @@ def audit(
     kw = {"columns": columns, "unit": unit, "progress": progress}
     base_tab = _as_table(baseline, kw)
     rev_tab = _as_table(revised, kw) if revised is not None else None
+    if rev_tab is None and is_timeline_source(base_tab):  # one file with several stage columns
+        return audit_timeline(base_tab, policy, **timeline_kw)
     # stage guard rails (issue 11): one file per stage, one year per stage, duplicates once
     base_tab, rev_tab = guard_stages(base_tab, rev_tab, multi_year=multi_year)
     pack = rules or pol.rules

@@ -99,8 +99,16 @@ def _resolve(stages: Any, tahun: int | None) -> tuple[list[tuple[Stage, Any, str
         out = []
         for t, g in stages.groupby("tahap", sort=False):
             if t:
-                out.append((parse_stage(t), g.drop(columns="tahap"), "kolom tahap"))
-        return sorted(out, key=lambda x: x[0].rank), []
+                part = g.drop(columns="tahap").reset_index(drop=True)
+                # one file with stage columns: its sources and findings travel with the first
+                # stage only, so the file is neither refused as "in two stages" nor counted twice
+                part.attrs = {"findings": [], "sources": []} if "sources" in stages.attrs else {}
+                out.append((parse_stage(t), part, "kolom tahap"))
+        out.sort(key=lambda x: x[0].rank)
+        if out and "sources" in stages.attrs:
+            out[0][1].attrs = {"findings": list(stages.attrs.get("findings") or []),
+                               "sources": list(stages.attrs.get("sources") or [])}
+        return out, []
     if isinstance(stages, Mapping) or (isinstance(stages, list | tuple) and stages
                                        and all(isinstance(x, tuple) and len(x) == 2 for x in stages)):
         items = list(stages.items()) if isinstance(stages, Mapping) else list(stages)
@@ -183,7 +191,7 @@ def audit_timeline(stages: Any, policy: str | Path | Policy = "inpres-1-2025", *
 
 def _table(src: Any, kw: dict, as_table) -> pd.DataFrame:
     if isinstance(src, pd.DataFrame):
-        if "sources" not in src.attrs and "sumber_baris" not in src:
+        if "sumber_baris" not in src:
             from .._load import load_frame
 
             return load_frame(src)  # records from another system: rows numbered as given

@@ -102,6 +102,9 @@ def test_one_file_in_both_stages_is_refused(tmp_path):
         ef.audit(base, rev)
     with pytest.raises(LoadError, match="sama diberikan"):
         ef.audit(rev, rev)
+    os.link(rev, tmp_path / "link.csv")
+    with pytest.raises(LoadError, match="tautan keras"):
+        ef.audit(rev, tmp_path / "link.csv")
 
 
 def test_identical_stages_are_said(tmp_path):

@@ -2,7 +2,7 @@
 
 Run once per audit, on the loaded tables of the baseline and revised stages:
 
-* one file given in both stages (same SHA-256) is refused;
+* one file given in two stages (the same path, or a hard link to it) is refused;
 * the same content twice in a stage (same SHA-256, or the same sheet content in two
   files or sheets) is counted once, with a ``duplicate_source`` finding naming both;
 * files of one stage that hold the same lines are two versions of one budget (an
@@ -20,6 +20,7 @@ appended to ``attrs["findings"]`` so they travel with the stage they concern.
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
@@ -173,6 +174,34 @@ def _append(table: pd.DataFrame, found: list[Finding]) -> pd.DataFrame:
     return out
 
 
+def _identity(path: str) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def _one_file_one_stage(parts: dict[str, list[_Part]]) -> None:
+    """Refuse a file (the same path, or a hard link to it) given in two stages.
+
+    A byte-identical *copy* in another stage is not refused: an SKPD's unchanged budget
+    may be exported twice; when whole stages are identical, ``stages_identical`` says so.
+    """
+    owner: dict[tuple[int, int], tuple[str, str]] = {}
+    for s, ps in parts.items():
+        for p in ps:
+            ident = _identity(p.path)
+            if ident is None:
+                continue
+            if ident in owner and owner[ident][0] != s:
+                prev_stage, prev = owner[ident]
+                same = "" if _name(prev) == _name(p.path) else f" (= {_name(prev)}, tautan keras)"
+                raise LoadError(f"berkas yang sama diberikan sebagai {prev_stage} dan {s}{same}; "
+                                "satu berkas hanya boleh berada di satu tahap", file=p.path)
+            owner.setdefault(ident, (s, p.path))
+
+
 def guard_stages(baseline: pd.DataFrame, revised: pd.DataFrame | None, *, multi_year: bool = False
                  ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """Check the sources of the baseline and revised stages; return guarded copies.
@@ -194,16 +223,7 @@ def guard_timeline(tables: dict[str, pd.DataFrame], *, multi_year: bool = False,
     year); otherwise (baseline vs revised given by the user) they are a finding.
     """
     parts = {s: _parts(t) for s, t in tables.items()}
-    owner: dict[str, tuple[str, str]] = {}
-    for s, ps in parts.items():
-        for p in ps:
-            if p.sha256 and p.sha256 in owner and owner[p.sha256][0] != s:
-                prev_stage, prev = owner[p.sha256]
-                same = "" if _name(prev) == _name(p.path) else f" (= {_name(prev)})"
-                raise LoadError(f"berkas yang sama diberikan sebagai {prev_stage} dan {s}{same}; "
-                                "satu berkas hanya boleh berada di satu tahap", file=p.path)
-            if p.sha256:
-                owner.setdefault(p.sha256, (s, p.path))
+    _one_file_one_stage(parts)
     found: dict[str, list[Finding]] = {s: [] for s in parts}
     years: dict[str, set[int]] = {}
     named: dict[str, list[Stage]] = {}

@@ -192,6 +192,8 @@ class Audit:
 
     def __repr__(self) -> str:
         stages = "profil" if self.revised_files is None else "murni → perubahan"
+        if self.stages:
+            stages = " → ".join(s["label"] + ("*" if s.get("role") == "judged" else "") for s in self.stages)
         bad = ", ".join(self.not_met["target"]) or "-"
         return (f"<Audit {self.policy.id}: {len(self.baseline_files)} berkas baseline, {stages}; "
                 f"target tidak tercapai: {bad}; rekonsiliasi {'OK' if self.reconciled else 'GAGAL'}>")

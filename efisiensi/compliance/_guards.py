@@ -51,6 +51,7 @@ class _Part:
     years: set[int] = field(default_factory=set)
     year_source: str = ""
     stage: Stage | None = None
+    listed: bool = False  # among the stage's inputs (attrs["sources"]), not only named by its rows
 
 
 def _parts(table: pd.DataFrame) -> list[_Part]:
@@ -59,7 +60,7 @@ def _parts(table: pd.DataFrame) -> list[_Part]:
     years = table.groupby("sumber_file", sort=False)["tahun"].agg(lambda s: set(s.dropna().astype(int)))
     out = []
     for f in files:
-        p = _Part(f, shas.get(f))
+        p = _Part(f, shas.get(f), listed=f in shas)
         content = years.get(f, set())
         if content:
             p.years, p.year_source = set(content), "kolom TAHUN"
@@ -75,15 +76,19 @@ def _parts(table: pd.DataFrame) -> list[_Part]:
 
 def _fingerprints(table: pd.DataFrame) -> pd.Series:
     """SHA-256 of each (file, sheet)'s lines, position in the sheet left out."""
-    cols = [c for c in _CONTENT if c in table]
-    out = {}
-    for key, g in table.groupby(["sumber_file", "sumber_sheet"], sort=False):
-        h = pd.util.hash_pandas_object(g[cols].astype(str), index=False).to_numpy()
-        out[key] = hashlib.sha256(h.tobytes()).hexdigest()
-    return pd.Series(out, dtype=object)
+    if table.empty:
+        return pd.Series(dtype=object)
+    frame = table[[c for c in _CONTENT if c in table]].copy(deep=False)
+    for c in ("tahun", "harga_satuan", "anggaran", "anggaran_sebelum"):
+        if c in frame:
+            frame[c] = frame[c].astype("string")
+    h = pd.util.hash_pandas_object(frame, index=False).to_numpy()
+    groups = table.groupby(["sumber_file", "sumber_sheet"], sort=False).indices
+    return pd.Series({k: hashlib.sha256(h[idx].tobytes()).hexdigest() for k, idx in groups.items()}, dtype=object)
 
 
-def _dedupe(table: pd.DataFrame, parts: list[_Part], found: list[Finding]) -> pd.DataFrame:
+def _dedupe(table: pd.DataFrame, parts: list[_Part], found: list[Finding]) -> tuple[pd.DataFrame, pd.Series]:
+    """The stage without its repeated content, and the fingerprints of what is kept."""
     drop: set[tuple[str, str | None]] = set()
     first: dict[str, str] = {}
     for p in parts:
@@ -96,26 +101,32 @@ def _dedupe(table: pd.DataFrame, parts: list[_Part], found: list[Finding]) -> pd
             drop.add((p.path, None))
         else:
             first[p.sha256] = p.path
-    kept = table[~table["sumber_file"].isin({f for f, _ in drop})]
+    gone = {f for f, _ in drop}
+    prints = _fingerprints(table)
+    prints = prints[[f not in gone for f, _ in prints.index]] if len(prints) else prints
     seen: dict[str, tuple[str, str]] = {}
-    for (f, sheet), fp in _fingerprints(kept).items():
+    keep = []
+    for (f, sheet), fp in prints.items():
         if fp in seen:
             of = seen[fp]
             where = f"{_name(of[0])}" + (f" sheet {of[1]}" if of[1] else "")
             found.append(Finding("duplicate_source", f"isi sheet sama dengan {where}; dihitung sekali",
                                  f, sheet or None, severity="warning", detail={"duplicate_of": list(of)}))
             drop.add((f, sheet))
+            keep.append(False)
         else:
             seen[fp] = (f, sheet)
+            keep.append(True)
+    prints = prints[keep] if len(prints) else prints
     if not drop:
-        return table
+        return table, prints
     mask = pd.Series(False, index=table.index)
     for f, sheet in drop:
         m = table["sumber_file"] == f
         mask |= m if sheet is None else m & (table["sumber_sheet"] == sheet)
     out = table.loc[~mask].reset_index(drop=True)
     out.attrs = table.attrs
-    return out
+    return out, prints
 
 
 def _versions(table: pd.DataFrame, stage: str) -> None:
@@ -191,7 +202,7 @@ def _one_file_one_stage(parts: dict[str, list[_Part]]) -> None:
     owner: dict[tuple[int, int], tuple[str, str]] = {}
     for s, ps in parts.items():
         for p in ps:
-            ident = _identity(p.path)
+            ident = _identity(p.path) if p.listed else None
             if ident is None:
                 continue
             if ident in owner and owner[ident][0] != s:
@@ -227,10 +238,11 @@ def guard_timeline(tables: dict[str, pd.DataFrame], *, multi_year: bool = False,
     found: dict[str, list[Finding]] = {s: [] for s in parts}
     years: dict[str, set[int]] = {}
     named: dict[str, list[Stage]] = {}
+    prints: dict[str, pd.Series] = {}
     out = dict(tables)
     for s, ps in parts.items():
         years[s] = _years(ps, s, multi_year, found[s])
-        out[s] = _dedupe(out[s], ps, found[s])
+        out[s], prints[s] = _dedupe(out[s], ps, found[s])
         _versions(out[s], s)
         named[s] = _stages_named(ps, s, found[s])
     labels = list(tables)
@@ -240,16 +252,16 @@ def guard_timeline(tables: dict[str, pd.DataFrame], *, multi_year: bool = False,
         raise LoadError(f"tahap-tahap berasal dari tahun anggaran berbeda ({by_stage}); satu lini masa "
                         "adalah satu tahun anggaran (pilih dengan tahun=…)")
     for a, b in zip(labels, labels[1:], strict=False):
-        _between({"baseline": out[a], "revised": out[b]}, {"baseline": years[a], "revised": years[b]},
+        _between({"baseline": prints[a], "revised": prints[b]}, {"baseline": years[a], "revised": years[b]},
                  {"baseline": named[a], "revised": named[b]}, found[b], (a, b))
     return {s: _append(out[s], found[s]) for s in labels}
 
 
 def _between(tables: dict, years: dict, named: dict, found: list[Finding],
              labels: tuple[str, str] = ("baseline", "revisi")) -> None:
-    b, r = tables["baseline"], tables["revised"]
+    b, r = tables["baseline"], tables["revised"]  # the stages' fingerprints
     first, then = labels if labels != ("baseline", "revised") else ("baseline", "revisi")
-    if len(b) and sorted(_fingerprints(b)) == sorted(_fingerprints(r)):
+    if len(b) and sorted(b) == sorted(r):
         found.append(Finding("stages_identical", f"{then} sama dengan {first}: isi kedua tahap identik, "
                              "tidak ada perubahan yang dapat diaudit", severity="warning"))
     if years["baseline"] and years["revised"] and years["baseline"] != years["revised"]:

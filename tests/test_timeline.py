@@ -158,3 +158,14 @@ def test_one_loaded_file_with_stage_columns_is_a_timeline(tmp_path):
     assert list(tl["status"]) == ["", "met", "not_met"]
     assert tl.loc["perubahan", "keterangan"] == "potongan dibatalkan di perubahan"
     assert len(a.sources) == 1  # the one file, once
+
+
+def test_stages_side_by_side(tmp_path):
+    a = ef.audit(_three(tmp_path))
+    wide = a.stages_side_by_side().set_index("target").loc["perjalanan_dinas"]
+    assert (wide["murni"], wide["efisiensi"], wide["perubahan"]) == (D(3_000_000), D(1_500_000), D(1_600_000))
+    assert (wide["status"], wide["keterangan"]) == ("met", "potongan dibatalkan di perubahan")
+    per = a.stages_side_by_side(by_agency=True)
+    assert len(per) == 2 * len(a.policy.targets)
+    two = ef.audit(tmp_path / "2025_murni.csv", tmp_path / "2025_efisiensi.csv")
+    assert two.stages_side_by_side().empty and two.timeline is None

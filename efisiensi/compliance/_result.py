@@ -39,6 +39,15 @@ class Audit:
         Loader and audit findings, with file, sheet and row.
     reconciliation : DataFrame
         Per stage and file: total read = categorized + uncategorized; lines total.
+    timeline, timeline_by_agency : DataFrame or None
+        For an audit of several stages (``ef.audit(folder_of_stage_files)`` or
+        ``stages=``): one row per target × stage (and SKPD) with the amount, the change
+        and status against the baseline, the stage's role (``baseline`` / ``dinilai``),
+        whether the target still holds at a later stage, and ``potongan dibatalkan di …``.
+    stages : list of dict
+        The stages of a timeline in order (label, tahap, role, files, total, tahun).
+    realisasi : DataFrame or None
+        Spent per target against the last budget stage, and the share spent.
     """
 
     policy: Policy
@@ -89,6 +98,25 @@ class Audit:
         out = pd.concat(parts, ignore_index=True)
         key = "revised" if self.revised_files is not None else "baseline"
         return out.sort_values(["target", key], ascending=[True, False], kind="stable").reset_index(drop=True)
+
+    def stages_side_by_side(self, by_agency: bool = False) -> pd.DataFrame:
+        """The timeline wide: one row per target (and SKPD), one amount column per stage,
+        then the status at the judged stage and the note of a later stage that undid it.
+        Empty for a two-stage audit."""
+        tl = self.timeline_by_agency if by_agency else self.timeline
+        if tl is None or tl.empty:
+            return pd.DataFrame()
+        keys = (["kode_skpd", "nama_skpd"] if by_agency else []) + ["target", "category"]
+        labels = list(dict.fromkeys(tl["label"]))
+        wide = tl.pivot_table(index=keys, columns="label", values="anggaran", aggfunc="first", sort=False,
+                              observed=True)
+        wide = wide[labels].reset_index()
+        judged = tl[tl["peran"] == "dinilai"].set_index(keys)["status"].rename("status")
+        note = tl[tl["keterangan"] != ""].groupby(keys, sort=False)["keterangan"].agg("; ".join)
+        wide = wide.join(judged, on=keys).join(note, on=keys)
+        wide["keterangan"] = wide["keterangan"].fillna("")
+        wide.columns.name = None
+        return wide
 
     # ------------------------------------------------------------------ JSON
 

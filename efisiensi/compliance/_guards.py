@@ -42,6 +42,13 @@ def _name(path: str) -> str:
     return PurePath(str(path).replace("\\", "/")).name
 
 
+def _names(paths: list[str], most: int = 3) -> str:
+    """File names for a one-line message: the first few, then how many more."""
+    names = [_name(p) for p in paths]
+    more = f" … (+{len(names) - most} berkas)" if len(names) > most else ""
+    return ", ".join(names[:most]) + more
+
+
 @dataclass
 class _Part:
     """One file of a stage, as the guards see it."""
@@ -147,7 +154,7 @@ def _versions(table: pd.DataFrame, stage: str) -> None:
     over = shared[shared > OVERLAP_VERSIONS]
     if len(over) < 2:
         return
-    names = ", ".join(_name(f) for f in over.index)
+    names = _names(list(over.index), most=4)
     raise LoadError(f"tahap {stage}: berkas {names} memuat baris yang sama (dua versi anggaran yang sama, "
                     "bukan bagian-bagiannya); pilih satu berkas per tahap")
 
@@ -155,7 +162,7 @@ def _versions(table: pd.DataFrame, stage: str) -> None:
 def _years(parts: list[_Part], stage: str, multi_year: bool, found: list[Finding]) -> set[int]:
     years = sorted({y for p in parts for y in p.years})
     if len(years) > 1:
-        by_year = "; ".join(f"{y}: " + ", ".join(_name(p.path) for p in parts if y in p.years) for y in years)
+        by_year = "; ".join(f"{y}: " + _names([p.path for p in parts if y in p.years]) for y in years)
         if not multi_year:
             raise LoadError(f"tahap {stage} memuat beberapa tahun anggaran ({by_year}); beri satu tahun per "
                             "tahap (tahun=…), atau multi_year=True untuk menjumlahkannya dengan sadar")
@@ -172,7 +179,7 @@ def _stages_named(parts: list[_Part], stage: str, found: list[Finding]) -> list[
     named = list(dict.fromkeys(p.stage for p in parts if p.stage is not None))
     if len({s.rank for s in named}) > 1:
         found.append(Finding("stage_mixed", f"tahap {stage} memuat berkas bernama tahap berbeda: " + "; ".join(
-            f"{s}: " + ", ".join(_name(p.path) for p in parts if p.stage == s) for s in named),
+            f"{s}: " + _names([p.path for p in parts if p.stage == s]) for s in named),
             severity="warning"))
     return named
 

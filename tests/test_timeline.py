@@ -169,3 +169,23 @@ def test_stages_side_by_side(tmp_path):
     assert len(per) == 2 * len(a.policy.targets)
     two = ef.audit(tmp_path / "2025_murni.csv", tmp_path / "2025_efisiensi.csv")
     assert two.stages_side_by_side().empty and two.timeline is None
+
+
+def test_jatim_one_workbook_three_stage_columns_runs_the_timeline():
+    """Sebelum efisiensi (murni) → setelah efisiensi → PAPBD, read from one sheet's columns:
+    travel cut exactly 50 % at efisiensi (met), then raised again in the P-APBD (not met)."""
+    path = need(REAL / "jatim-upt-pelatihan-pertanian-2025" / "DKKB DAN REALISASI.xlsx")
+    a = ef.audit(path)
+    tl = a.timeline.set_index(["target", "tahap"])
+    travel = tl.loc["perjalanan_dinas"]
+    assert list(travel.index) == ["murni", "efisiensi", "perubahan"]
+    assert list(travel["anggaran"]) == [D(1_315_748_000), D(657_874_000), D(662_094_000)]
+    assert travel.loc["efisiensi", "status"] == "met" and travel.loc["efisiensi", "peran"] == "dinilai"
+    assert travel.loc["perubahan", "status"] == "not_met" and travel.loc["perubahan", "holds"] == False  # noqa: E712
+    assert "potongan dibatalkan di perubahan" in travel.loc["perubahan", "keterangan"]
+    assert "cut_reversed" in set(a.findings["code"])
+    # the judged pair is the two-stage audit of the same file, unchanged
+    s = a.summary.set_index("target").loc["perjalanan_dinas"]
+    assert (s["baseline"], s["revised"], s["status"]) == (D(1_315_748_000), D(657_874_000), "met")
+    # one file read once: its rows are not counted three times in the inputs
+    assert len([x for x in a.sources if x.get("stage") in (None, "baseline")]) == 1

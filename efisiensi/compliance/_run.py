@@ -92,7 +92,7 @@ def audit(
         ``summary``, ``by_agency``, ``lines``, ``findings``, ``reconciliation``,
         ``to_json()``.
     """
-    from ._timeline import audit_timeline, is_timeline_source
+    from ._timeline import audit_timeline, is_timeline_source, stage_columns
 
     scaled = (workers is not None and workers > 1) or client is not None
     if stages is not None or (revised is None and (tahun is not None or is_timeline_source(baseline))):
@@ -109,6 +109,9 @@ def audit(
     if not scaled and run_dir is None:
         # serial: load, apply the stage guard rails once over both stages, then map
         tabs = [_loaded(src, columns, unit, progress) for _, src in sources]
+        if len(tabs) == 1 and (long := stage_columns(tabs[0])) is not None:  # one file, three stage columns
+            return audit_timeline(long, policy, judge_at=judge_at, multi_year=multi_year, rules=rules,
+                                  extra_rules=extra_rules, pins=pins, columns=columns, unit=unit)
         guarded = guard_stages(tabs[0], tabs[1] if len(tabs) > 1 else None, multi_year=multi_year)
         sources = [(role, t) for (role, _), t in zip(sources, guarded, strict=False) if t is not None]
     tmp = None

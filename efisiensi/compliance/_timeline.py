@@ -91,6 +91,39 @@ def is_timeline_source(source: Any) -> bool:
     return len(named) > 1
 
 
+def stage_columns(table: pd.DataFrame) -> pd.DataFrame | None:
+    """A loaded table whose sheets carry more stage columns than the two-stage audit uses
+    (murni, efisiensi *and* perubahan), in long form: one copy of the lines per stage,
+    ``anggaran`` that stage's amount, ``tahap`` its name (from :func:`efisiensi.stages`).
+
+    ``None`` when the table holds two stages or fewer (the two-stage audit is the case).
+    A line whose cell in a further stage column is empty counts 0 there, as in the
+    stage columns the loader reads.
+    """
+    from .._load import stages as stage_amounts
+
+    if "sources" not in table.attrs or table.empty:
+        return None
+    long = stage_amounts(table)
+    named = long.loc[long["tahap"] != ""]
+    if named["tahap"].nunique() < 3 or len(named) != len(table) * named["tahap"].nunique():
+        return None
+    keys = ["sumber_file", "sumber_sheet", "sumber_baris"]
+    parts = []
+    for tahap, g in named.groupby("tahap", sort=False):
+        amount = g.set_index(keys)["anggaran"]
+        part = table.drop(columns="tahap", errors="ignore").copy()
+        idx = pd.MultiIndex.from_frame(part[keys])
+        part["anggaran"] = pd.array([ZERO if v is None or pd.isna(v) else v
+                                     for v in amount.reindex(idx).to_numpy()], dtype=MONEY)
+        part["anggaran_sebelum"] = pd.array([None] * len(part), dtype=MONEY)
+        part["tahap"] = tahap
+        parts.append(part)
+    out = pd.concat(parts, ignore_index=True)
+    out.attrs = dict(table.attrs)
+    return out
+
+
 def _resolve(stages: Any, tahun: int | None) -> tuple[list[tuple[Stage, Any, str]], list[Finding]]:
     """(stage, source, where the stage came from), in the order of the budget's life."""
     if isinstance(stages, pd.DataFrame):

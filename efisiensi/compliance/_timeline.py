@@ -28,8 +28,9 @@ from typing import Any
 import pandas as pd
 
 from .._errors import Finding, LoadError
-from .._load import _expand, findings_frame, load
+from .._inputs import expand as _expand
 from .._load import findings as load_findings
+from .._load import findings_frame, load
 from .._money import MONEY
 from .._schema import conform, validate
 from ..read.stages import FROM_USER, REALISASI, Stage, parse_stage, stage_from_name, year_from_name

@@ -93,6 +93,16 @@ FINDING_CODES: dict[str, str] = {
                      "(detail: both rows)",
     "skipped_amount": "a row with money on it that is neither a line item nor a checked subtotal or "
                       "total: not counted, and said",
+    "duplicate_source": "the same content twice in a stage (same SHA-256, or the same sheet content in two "
+                        "files or sheets); counted once",
+    "stages_identical": "two consecutive stages hold identical content ('revisi sama dengan baseline')",
+    "stage_order": "the stages the file names say contradict the order given (murni passed as revised)",
+    "stage_mixed": "files named for different stages were given as one stage",
+    "stage_years_differ": "baseline and revised are of different budget years (a year-over-year comparison)",
+    "multi_year": "several budget years added into one stage, as asked (multi_year=True)",
+    "other_year_skipped": "files or rows of another year than tahun= were left out",
+    "cut_reversed": "a target met at the judged stage is no longer met at a later stage (potongan dibatalkan)",
+    "repeated_row": "a summary row written twice in a row (kelompok and jenis of the same name); read once",
     "too_many_fields": "a CSV record has a field beyond its header's last column (an unquoted "
                        "1,234,567.00 in a comma CSV breaks the columns)",
 }

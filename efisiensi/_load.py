@@ -192,7 +192,7 @@ def load(
     table = validate(table)
     # plain records, not a DataFrame: pandas compares attrs when concatenating
     table.attrs["findings"] = SharedRecords(f.as_record() for f in found)
-    table.attrs["sources"] = SharedRecords(dict(s.__dict__) for s in sources)
+    table.attrs["sources"] = SharedRecords(dict(s) if isinstance(s, dict) else dict(s.__dict__) for s in sources)
     return table
 
 

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .._money import MONEY
-from ..read.codes import normalize_code
+from ..read.codes import clean_text, normalize_code, normalize_name, normalize_unit_code
 from ._policy import Policy, Target
 
 SEN = Decimal("0.01")
@@ -26,6 +26,45 @@ LINE_KEY = ["kode_skpd", "nama_skpd", "kode_sub_unit", "nama_sub_unit", "kode_su
             "keterangan", "uraian"]
 #: A line that left one key and appeared under another with these equal was moved.
 MOVE_KEY = ["kode_skpd", "kode_rekening", "kelompok", "uraian"]
+
+
+#: Key columns that hold codes of units and sub kegiatan (compared segment by segment).
+UNIT_CODE_COLUMNS = ("kode_skpd", "kode_sub_unit", "kode_sub_kegiatan")
+
+
+def _mapped(s: pd.Series, fn) -> pd.Series:
+    """``fn`` applied once per distinct value (key columns repeat a few values many times)."""
+    uniq = s.unique()
+    return s.map(dict(zip(uniq, (fn(v) for v in uniq), strict=True)))
+
+
+def key_column(table: pd.DataFrame, column: str) -> pd.Series:
+    """A key column as compared across stages: unit codes by segment, account codes as
+    read, every text with its spelling noise (case, spaces, NBSP, zero-width) removed."""
+    if column in UNIT_CODE_COLUMNS:
+        return _mapped(table[column], normalize_unit_code)
+    if column == "kode_rekening":
+        return _mapped(table[column], clean_text)
+    return _mapped(table[column], normalize_name)
+
+
+def agency_key(table: pd.DataFrame) -> pd.Series:
+    """The SKPD of each row as compared across stages: its code (segments as integers),
+    or its name (case- and space-insensitive) where the source gives no code.
+
+    >>> t = pd.DataFrame({"kode_skpd": ["1.02.0.00.0.00.01.0000", "1.2.0.0.0.0.1.0\u200b", ""],
+    ...                   "nama_skpd": ["Dinas Kesehatan", "DINAS KESEHATAN", "Dinas  Sosial"]})
+    >>> list(agency_key(t))
+    ['1.2.0.0.0.0.1.0', '1.2.0.0.0.0.1.0', 'nama:dinas sosial']
+    """
+    code = key_column(table, "kode_skpd")
+    name = "nama:" + key_column(table, "nama_skpd")
+    return code.where(code != "", name)
+
+
+def line_keys(table: pd.DataFrame) -> pd.DataFrame:
+    """The :data:`LINE_KEY` columns as compared across stages (:func:`key_column`)."""
+    return pd.DataFrame({f"_k_{c}": key_column(table, c) for c in LINE_KEY}, index=table.index)
 
 
 def _norm(s: pd.Series) -> pd.Series:
@@ -117,7 +156,9 @@ def provenance(frame: pd.DataFrame) -> pd.Series:
 
 def aggregate_lines(table: pd.DataFrame, categories: list[str], amounts: list[str] | tuple[str, ...] = ("anggaran",)
                     ) -> pd.DataFrame:
-    """One row per :data:`LINE_KEY`: amounts added, provenance joined, labels or-ed.
+    """One row per :data:`LINE_KEY` as compared across stages (:func:`line_keys`: SKPD
+    codes by segment, names without case or spacing noise), showing the text of its
+    first row: amounts added, provenance joined, labels or-ed.
 
     ``table`` holds the stage's amounts in ``anggaran`` and its provenance in ``_src``
     (as :func:`provenance` writes it, or already joined by an earlier aggregation: the
@@ -125,11 +166,13 @@ def aggregate_lines(table: pd.DataFrame, categories: list[str], amounts: list[st
     be combined). Groups keep the order of their first row. ``amounts`` are the columns
     added (several stages of one table share one grouping).
     """
-    agg: dict[str, str] = {a: "sum" for a in amounts}
+    agg: dict[str, str] = {c: "first" for c in LINE_KEY}
+    agg.update({a: "sum" for a in amounts})
     agg.update({c: "max" for c in categories if c in table})
     if "kategori_alasan" in table:
         agg["kategori_alasan"] = "first"
-    grouped = table.groupby(LINE_KEY, sort=False, dropna=False)
+    keys = line_keys(table)
+    grouped = table.join(keys).groupby(list(keys.columns), sort=False, dropna=False)
     out = grouped.agg(agg)
     codes = grouped.ngroup().to_numpy()
     src = table["_src"].to_numpy(dtype=object)
@@ -142,7 +185,7 @@ def aggregate_lines(table: pd.DataFrame, categories: list[str], amounts: list[st
         parts.setdefault(int(codes[i]), []).append(src[i])
     for code, texts in parts.items():
         joined[code] = "; ".join(texts)
-    out = out.reset_index()
+    out = out.reset_index(drop=True)
     out.insert(out.columns.get_loc(amounts[-1]) + 1, "_src", pd.array(joined, dtype="str"))
     return out
 
@@ -178,7 +221,12 @@ def join_lines(aggregates: dict[str, pd.DataFrame], categories: list[str]) -> pd
         return g
     (_, a), (_, b) = parts
     cats = [c for c in categories if c in a or c in b]
-    merged = a.merge(b, on=LINE_KEY, how="outer", suffixes=("", "_r"), indicator=True)
+    keys = [f"_k_{c}" for c in LINE_KEY]
+    a, b = a.join(line_keys(a)), b.join(line_keys(b))
+    merged = a.merge(b, on=keys, how="outer", suffixes=("", "_r"), indicator=True)
+    for c in LINE_KEY:  # a line only in the revised stage shows the revised text
+        merged[c] = merged[c].fillna(merged[f"{c}_r"])
+        merged = merged.drop(columns=f"{c}_r")
     for c in cats + ["kategori_alasan"]:
         if f"{c}_r" in merged:
             left = merged[c] if c in merged else None
@@ -197,11 +245,12 @@ def join_lines(aggregates: dict[str, pd.DataFrame], categories: list[str]) -> pd
     status[merged["revised"] > merged["baseline"]] = "naik"
     status[merged["_merge"] == "left_only"] = "dihapus"
     status[merged["_merge"] == "right_only"] = "baru"
-    gone = merged.loc[status == "dihapus", MOVE_KEY].apply(tuple, axis=1)
-    came = merged.loc[status == "baru", MOVE_KEY].apply(tuple, axis=1)
+    move = [f"_k_{c}" for c in MOVE_KEY]
+    gone = merged.loc[status == "dihapus", move].apply(tuple, axis=1)
+    came = merged.loc[status == "baru", move].apply(tuple, axis=1)
     both = set(gone) & set(came)
     if both:
-        moved = merged[MOVE_KEY].apply(tuple, axis=1).isin(both) & status.isin(["dihapus", "baru"])
+        moved = merged[move].apply(tuple, axis=1).isin(both) & status.isin(["dihapus", "baru"])
         status[moved] = "dipindah"
     merged["perubahan"] = status
-    return merged.drop(columns="_merge")
+    return merged.drop(columns=["_merge", *keys])

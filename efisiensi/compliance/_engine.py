@@ -30,12 +30,12 @@ from .._errors import Finding, LoadError
 from .._money import MONEY
 from .._schema import empty_line_items, validate
 from .._version import __version__
-from ._compare import LINE_KEY, ZERO, aggregate_lines, provenance, target_mask
+from ._compare import LINE_KEY, ZERO, agency_key, aggregate_lines, provenance, target_mask
 from ._policy import Policy, load_policy
 
 #: Amount columns that can hold a stage, in the order the stages come.
 AMOUNTS = ("anggaran_sebelum", "anggaran")
-FORMAT = 2
+FORMAT = 3  # 3: agencies carry their key and their code as written; lines keyed on cleaned keys
 
 
 @dataclass
@@ -103,11 +103,6 @@ def context(policy: Any = "inpres-1-2025", rules: Any = None, extra_rules: Any =
     return ctx
 
 
-def agency_key(t: pd.DataFrame) -> pd.Series:
-    """The SKPD a line counts under: its code, or its name where the code is empty."""
-    return t["kode_skpd"].where(t["kode_skpd"] != "", t["nama_skpd"])
-
-
 def stage_tables(table: pd.DataFrame) -> list[str]:
     """The stage keys a categorized table carries (see the module docstring)."""
     n = len(table)
@@ -168,7 +163,9 @@ def map_table(labelled: pd.DataFrame, ctx: Context, *, findings: list[dict], sou
         else:
             part["lines"] = lines
         stages[k] = part
-    agencies = pd.DataFrame({"k": agency, "n": t["nama_skpd"]}).drop_duplicates("k")
+    # the SKPD key (:func:`agency_key`), its code as this source writes it, and its name
+    shown = t["kode_skpd"].where(t["kode_skpd"] != "", t["nama_skpd"])
+    agencies = pd.DataFrame({"k": agency, "c": shown, "n": t["nama_skpd"]}).drop_duplicates("k")
     return {"status": "ok", "findings": list(findings), "sources": [dict(s) for s in sources], "files": files,
             "rows": n, "rows_before": int(t["anggaran_sebelum"].notna().sum()),
             "agencies": [list(r) for r in agencies.itertuples(index=False)], "stages": stages}

@@ -78,10 +78,11 @@ def _add(parts: StageParts, pol: Policy) -> tuple[dict[str, Decimal], dict[str, 
 
 
 def _agencies(stages: dict[str, StageParts]) -> pd.DataFrame:
-    """Every SKPD seen in any stage: its key, and the name the first stage gives it."""
+    """Every SKPD seen in any stage: its key (:func:`._compare.agency_key`), its code as
+    the first stage writes it, and the name that stage gives it."""
     seen = pd.DataFrame([a for parts in stages.values() for p, _ in parts for a in p["agencies"]],
-                        columns=["kode_skpd", "nama_skpd"])
-    return seen.drop_duplicates("kode_skpd").sort_values("kode_skpd", kind="stable").reset_index(drop=True)
+                        columns=["key_skpd", "kode_skpd", "nama_skpd"])
+    return seen.drop_duplicates("key_skpd").sort_values("kode_skpd", kind="stable").reset_index(drop=True)
 
 
 def _stage_lines(parts: StageParts, categories: list[str]) -> pd.DataFrame:
@@ -135,12 +136,13 @@ def _audit_findings(stages: dict[str, StageParts], rec: pd.DataFrame) -> pd.Data
                                f"tahap {r.stage}: total terbaca {r.total_read} tidak sama dengan rincian "
                                f"(selisih {r.difference})", r.file, severity="error"))
     if "revised" in stages:
+        names = _agencies(stages).set_index("key_skpd")["kode_skpd"]
         seen = {s: {a[0] for p, _ in parts for a in p["agencies"]} for s, parts in stages.items()}
         for k in sorted(seen["baseline"] - seen["revised"]):
-            out.append(Finding("skpd_missing_in_stage", f"SKPD {k} ada di baseline tetapi tidak di revisi",
-                               severity="warning"))
+            out.append(Finding("skpd_missing_in_stage", f"SKPD {names[k]} ada di baseline tetapi tidak di revisi "
+                               "(penurunan 100 % di SKPD ini bukan bukti efisiensi)", severity="warning"))
         for k in sorted(seen["revised"] - seen["baseline"]):
-            out.append(Finding("skpd_missing_in_stage", f"SKPD {k} ada di revisi tetapi tidak di baseline",
+            out.append(Finding("skpd_missing_in_stage", f"SKPD {names[k]} ada di revisi tetapi tidak di baseline",
                                severity="warning"))
     f = findings_frame(out)
     f["stage"] = None
@@ -157,8 +159,8 @@ def reduce(roles: list[tuple[str, list[dict]]], ctx: Context) -> Audit:
                                   columns=RESULT_COLUMNS))
     rows = []
     for a in _agencies(stages).itertuples(index=False):
-        b = {t.id: sums["baseline"][1][t.id].get(a.kode_skpd, ZERO) for t in pol.targets}
-        r = {t.id: sums["revised"][1][t.id].get(a.kode_skpd, ZERO) for t in pol.targets} if two else None
+        b = {t.id: sums["baseline"][1][t.id].get(a.key_skpd, ZERO) for t in pol.targets}
+        r = {t.id: sums["revised"][1][t.id].get(a.key_skpd, ZERO) for t in pol.targets} if two else None
         rows += _rows(pol, b, r, {"kode_skpd": a.kode_skpd, "nama_skpd": a.nama_skpd})
     by_agency = _typed(pd.DataFrame(rows, columns=["kode_skpd", "nama_skpd", *RESULT_COLUMNS]))
     lines = join_lines({s: _stage_lines(parts, ctx.categories) for s, parts in stages.items()}, ctx.categories)

@@ -60,6 +60,15 @@ class Audit:
         Loader and audit findings, with file, sheet and row.
     reconciliation : DataFrame
         Per stage and file: total read = categorized + uncategorized; lines total.
+    timeline, timeline_by_agency : DataFrame or None
+        For an audit of several stages (``ef.audit(folder_of_stage_files)`` or
+        ``stages=``): one row per target × stage (and SKPD) with the amount, the change
+        and status against the baseline, the stage's role (``baseline`` / ``dinilai``),
+        whether the target still holds at a later stage, and ``potongan dibatalkan di …``.
+    stages : list of dict
+        The stages of a timeline in order (label, tahap, role, files, total, tahun).
+    realisasi : DataFrame or None
+        Spent per target against the last budget stage, and the share spent.
     """
 
     policy: Policy
@@ -74,6 +83,14 @@ class Audit:
     sources: list[dict] = field(default_factory=list)
     parameters: dict[str, Any] = field(default_factory=dict)
     categories: list[str] = field(default_factory=list)
+    #: The budget timeline (None for a two-stage audit): one row per target × stage.
+    timeline: pd.DataFrame | None = None
+    #: The same per SKPD.
+    timeline_by_agency: pd.DataFrame | None = None
+    #: The stages of a timeline, in order: label, tahap, role, files, total, tahun, rows.
+    stages: list[dict] = field(default_factory=list)
+    #: Realised spending per target against the last budget stage (None when not given).
+    realisasi: pd.DataFrame | None = None
 
     @property
     def reconciled(self) -> bool:
@@ -103,6 +120,25 @@ class Audit:
         key = "revised" if self.revised_files is not None else "baseline"
         return out.sort_values(["target", key], ascending=[True, False], kind="stable").reset_index(drop=True)
 
+    def stages_side_by_side(self, by_agency: bool = False) -> pd.DataFrame:
+        """The timeline wide: one row per target (and SKPD), one amount column per stage,
+        then the status at the judged stage and the note of a later stage that undid it.
+        Empty for a two-stage audit."""
+        tl = self.timeline_by_agency if by_agency else self.timeline
+        if tl is None or tl.empty:
+            return pd.DataFrame()
+        keys = (["kode_skpd", "nama_skpd"] if by_agency else []) + ["target", "category"]
+        labels = list(dict.fromkeys(tl["label"]))
+        wide = tl.pivot_table(index=keys, columns="label", values="anggaran", aggfunc="first", sort=False,
+                              observed=True)
+        wide = wide[labels].reset_index()
+        judged = tl[tl["peran"] == "dinilai"].set_index(keys)["status"].rename("status")
+        note = tl[tl["keterangan"] != ""].groupby(keys, sort=False)["keterangan"].agg("; ".join)
+        wide = wide.join(judged, on=keys).join(note, on=keys)
+        wide["keterangan"] = wide["keterangan"].fillna("")
+        wide.columns.name = None
+        return wide
+
     # ------------------------------------------------------------------ JSON
 
     @staticmethod
@@ -123,7 +159,7 @@ class Audit:
         agencies = [{"kode_skpd": kode, "nama_skpd": nama, "categories": self._result_rows(g)}
                     for (kode, nama), g in groups.items()]
         rec = self.reconciliation
-        return {
+        out = {
             "efisiensi_version": __version__,
             "policy": self.policy.id,
             "policy_name": self.policy.name,
@@ -148,6 +184,32 @@ class Audit:
             "inputs": [{**{k: v for k, v in s.items() if k in ("path", "sha256", "size", "rows", "stage")},
                         "verification": json_view(s.get("verification"))} for s in self.sources],
         }
+        out["stages"] = self._stages_json()
+        if self.realisasi is not None:
+            out["realisasi"] = [{k: _none(v) for k, v in r.items()} for r in self.realisasi.to_dict("records")]
+        return out
+
+    def _stages_json(self) -> list[dict]:
+        """The ``stages`` list: every stage in order with its amount per target."""
+        if not self.stages:  # a two-stage audit: the same figures as "categories"
+            two = [{"label": "baseline", "role": "baseline", "files": list(self.baseline_files),
+                    "total": self.totals["baseline"],
+                    "categories": [{"target": r["target"], "amount": r["baseline"]}
+                                   for r in self._result_rows(self.summary.to_dict("records"))]}]
+            if self.revised_files is not None:
+                two.append({"label": "revised", "role": "judged", "files": list(self.revised_files),
+                            "total": self.totals["revised"],
+                            "categories": [{"target": r["target"], "amount": r["revised"], "status": r["status"]}
+                                           for r in self._result_rows(self.summary.to_dict("records"))]})
+            return two
+        out = []
+        for st in self.stages:
+            rows = self.timeline[self.timeline["label"] == st["label"]] if self.timeline is not None else []
+            cats = [{"target": r.target, "category": r.category, "amount": r.anggaran, "change": _none(r.change),
+                     "change_pct": _none(r.change_pct), "status": r.status or None,
+                     "holds": _none(r.holds), "note": r.keterangan or None} for r in rows.itertuples(index=False)]
+            out.append({**{k: v for k, v in st.items()}, "categories": cats})
+        return out
 
     def to_json(self, path: str | Path | None = None, indent: int = 2) -> str:
         """The stable JSON contract (see README); written to ``path`` when given."""
@@ -179,6 +241,8 @@ class Audit:
 
     def __repr__(self) -> str:
         stages = "profil" if self.revised_files is None else "murni → perubahan"
+        if self.stages:
+            stages = " → ".join(s["label"] + ("*" if s.get("role") == "judged" else "") for s in self.stages)
         bad = ", ".join(self.not_met["target"]) or "-"
         return (f"<Audit {self.policy.id}: {len(self.baseline_files)} berkas baseline, {stages}; "
                 f"target tidak tercapai: {bad}; rekonsiliasi {'OK' if self.reconciled else 'GAGAL'}; "

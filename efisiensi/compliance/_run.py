@@ -14,8 +14,11 @@ from typing import Any
 
 import pandas as pd
 
+from .._errors import LoadError
+from .._load import load
 from ._distributed import is_file_source, plan, run
 from ._engine import context, map_frame
+from ._guards import guard_stages
 from ._policy import Policy
 from ._reduce import reduce
 from ._result import Audit
@@ -24,7 +27,7 @@ Source = str | Path | pd.DataFrame | Iterable[str | Path]
 
 
 def audit(
-    baseline: Source,
+    baseline: Source | None = None,
     revised: Source | None = None,
     policy: str | Path | Policy = "inpres-1-2025",
     *,
@@ -37,6 +40,10 @@ def audit(
     workers: int | None = None,
     client: Any = None,
     run_dir: str | Path | None = None,
+    multi_year: bool = False,
+    stages: Any = None,
+    judge_at: str | None = None,
+    tahun: int | None = None,
 ) -> Audit:
     """Audit a budget against a policy: baseline vs revised, per target and per SKPD.
 
@@ -67,6 +74,17 @@ def audit(
         again with the same ``run_dir`` and tasks already done (same SHA-256, same
         parameters) are reused, so a killed run resumes. The result is the same Audit,
         byte for byte, on every path.
+    multi_year
+        Add the files of several budget years into one stage (refused by default: a
+        stage is one year).
+    stages, judge_at, tahun
+        The budget timeline (murni → pergeseran → penyesuaian → perubahan → realisasi):
+        ``stages={"murni": path, "penyesuaian": path, "perubahan": path}`` in order, or a
+        folder / glob / list of SIPD stage files (their names say the stage). A
+        ``baseline`` folder whose file names hold two or more stages runs the timeline
+        too. The target is judged at ``judge_at`` (default: the efisiensi/penyesuaian
+        stage) against the first stage (``Audit.timeline``); ``tahun`` picks one year.
+        The timeline runs in this process (not with ``workers=`` or ``client=``).
 
     Returns
     -------
@@ -74,9 +92,28 @@ def audit(
         ``summary``, ``by_agency``, ``lines``, ``findings``, ``reconciliation``,
         ``to_json()``.
     """
+    from ._timeline import audit_timeline, is_timeline_source, stage_columns
+
+    scaled = (workers is not None and workers > 1) or client is not None
+    if stages is not None or (revised is None and (tahun is not None or is_timeline_source(baseline))):
+        if scaled or run_dir is not None:
+            raise LoadError("lini masa (beberapa tahap) belum dapat dijalankan dengan workers=/client=/run_dir=; "
+                            "jalankan tanpa opsi itu")
+        return audit_timeline(baseline if stages is None else stages, policy, judge_at=judge_at, tahun=tahun,
+                              multi_year=multi_year, rules=rules, extra_rules=extra_rules, pins=pins,
+                              columns=columns, unit=unit, progress=progress)
+    if baseline is None:
+        raise LoadError("beri baseline (dan revised), atau stages=")
     ctx = context(policy, rules, extra_rules, pins, columns, unit)
     sources = [("baseline", baseline)] + ([("revised", revised)] if revised is not None else [])
-    scaled = (workers is not None and workers > 1) or client is not None
+    if not scaled and run_dir is None:
+        # serial: load, apply the stage guard rails once over both stages, then map
+        tabs = [_loaded(src, columns, unit, progress) for _, src in sources]
+        if len(tabs) == 1 and (long := stage_columns(tabs[0])) is not None:  # one file, three stage columns
+            return audit_timeline(long, policy, judge_at=judge_at, multi_year=multi_year, rules=rules,
+                                  extra_rules=extra_rules, pins=pins, columns=columns, unit=unit)
+        guarded = guard_stages(tabs[0], tabs[1] if len(tabs) > 1 else None, multi_year=multi_year)
+        sources = [(role, t) for (role, _), t in zip(sources, guarded, strict=False) if t is not None]
     tmp = None
     folder = Path(run_dir) if run_dir is not None else None
     if folder is None and scaled:
@@ -100,3 +137,10 @@ def audit(
     finally:
         if tmp is not None:
             tmp.cleanup()
+
+
+def _loaded(source: Source, columns: dict | None, unit: int | None, progress: Any) -> pd.DataFrame:
+    """A stage as a loaded table (a table the user gives is used as given)."""
+    if isinstance(source, pd.DataFrame):
+        return source
+    return load(source, columns=columns, unit=unit, progress=progress)

@@ -170,3 +170,50 @@ def split_code_and_name(text: object) -> tuple[str | None, str]:
     if not m or normalize_code(m.group(1)) is None:
         return None, s
     return m.group(1).strip(), m.group(2).strip()
+
+
+# ------------------------------------------------ identity of SKPD and names across stages
+
+#: Characters that change a text's bytes but not what a person reads in it.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_SPACES = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u3000\t\r\n"), " ")
+_DOTTED = re.compile(r"^\d+(?:\s*\.\s*\d+)*$")
+
+
+def clean_text(text: object) -> str:
+    """A text without zero-width characters, with NBSP and other spaces as one space.
+
+    >>> clean_text("DINAS\\u00a0 PENDIDIKAN\\u200b ")
+    'DINAS PENDIDIKAN'
+    """
+    if text is None or (isinstance(text, float) and text != text):
+        return ""
+    s = str(text).translate(_INVISIBLE).translate(_SPACES)
+    return re.sub(r" {2,}", " ", s).strip()
+
+
+def normalize_name(text: object) -> str:
+    """A name as compared across stages: :func:`clean_text`, then case-folded.
+
+    >>> normalize_name("Dinas  Pendidikan\\u00a0") == normalize_name("DINAS PENDIDIKAN")
+    True
+    """
+    return clean_text(text).casefold()
+
+
+def normalize_unit_code(text: object) -> str:
+    """An SKPD, sub unit or sub kegiatan code as compared across stages: segments as
+    integers, so leading zeros, spaces around dots, zero-width and non-breaking spaces
+    do not make a second agency. A text that is not a dotted code is compared as a name.
+
+    >>> normalize_unit_code("1.02.0.00.0.00.01.0000") == normalize_unit_code("1.2.0.0.0.0.1.0")
+    True
+    >>> normalize_unit_code("1.02.0.00.0.00.01.0000\\u200b"), normalize_unit_code(" 1 . 02 ")
+    ('1.2.0.0.0.0.1.0', '1.2')
+    >>> normalize_unit_code("X.XX.01")
+    'x.xx.01'
+    """
+    s = clean_text(text)
+    if _DOTTED.match(s):
+        return ".".join(str(int(p)) for p in s.replace(" ", "").split("."))
+    return s.casefold()

@@ -103,6 +103,24 @@ FINDING_CODES: dict[str, str] = {
     "other_year_skipped": "files or rows of another year than tahun= were left out",
     "cut_reversed": "a target met at the judged stage is no longer met at a later stage (potongan dibatalkan)",
     "repeated_row": "a summary row written twice in a row (kelompok and jenis of the same name); read once",
+    "ambiguous_amount_column": "two columns could be the amount and nothing in the file decides; "
+                               "the one taken is named with the columns= fix",
+    "balance_row": "a surplus/deficit or net financing row: a difference, not spending; not counted",
+    "file_note": "something noticed about the file as a whole (its encoding, a repaired record ...)",
+    "file_unreadable": "a file of a folder could not be read at all; the others are (errors='skip')",
+    "merged_text_line": "a row with money but no text (its text cells merged with the row above) that "
+                        "closes nothing: counted as a line",
+    "not_spending": "revenue (4.*) and financing (6.*) rows kept out of the belanja table",
+    "outside_hierarchy": "coded rows outside the table's code hierarchy, with no match inside it: "
+                         "counted, and said",
+    "reconciliation_mismatch": "a stage's total read differs from its categorized lines",
+    "repeated_header": "repeated column-header rows or column-number rows (1 2 3 ...) skipped",
+    "repeated_sheet": "a sheet repeating another sheet's lines (or its per-SKPD sums) is not counted again",
+    "skpd_missing_in_stage": "an SKPD present in one stage and not in the other (a 100 % cut there is no "
+                             "proof of efficiency)",
+    "group_total_mismatch": "a column repeated per group (sub kegiatan, SKPD) differs from the group's sum",
+    "months_mismatch": "monthly columns that do not add up to the amount of their row",
+    "repeated_block_mismatch": "a block that should repeat other blocks' lines does not add up to them",
     "too_many_fields": "a CSV record has a field beyond its header's last column (an unquoted "
                        "1,234,567.00 in a comma CSV breaks the columns)",
 }

@@ -69,6 +69,14 @@ ONE = [
         "bukti[[\"nama_skpd\", \"kode_rekening\", \"kelompok\", \"baseline\", \"revised\", \"perubahan\", "
         "\"sumber_baseline\", \"sumber_revised\"]].head(10)"),
     new_code_cell("audit.reconciliation  # total terbaca = terkategori + tidak terkategori, per tahap dan berkas"),
+    new_markdown_cell(
+        "## 4b. Lini masa tahap\n\nFolder `data/samples/` memuat empat tahap APBD 2025 Kab. Buru: murni, pergeseran 1,\n"
+        "penyesuaian (Inpres 1/2025) dan perubahan. Diberikan sebagai satu folder, efisiensi mengenali tahap dari nama\n"
+        "berkas, menilai target pada tahap penyesuaian terhadap murni, dan memeriksa apakah potongan itu bertahan di\n"
+        "tahap sesudahnya. *The budget timeline: stages side by side, judged at penyesuaian, held or not later.*"),
+    new_code_cell(
+        "lini = ef.audit(SAMPLES)  # satu folder, empat tahap\n"
+        "lini.stages_side_by_side().head(10)"),
     new_markdown_cell("## 5. Laporan\n\nBuku kerja Excel untuk Sekda, TAPD atau Inspektorat, dan JSON untuk skrip."),
     new_code_cell(
         "laporan = audit.to_excel(\"laporan-buru-2025.xlsx\")\n"

@@ -174,7 +174,10 @@ def audit_timeline(stages: Any, policy: str | Path | Policy = "inpres-1-2025", *
                         + (", ".join(str(s) for s, _, _ in resolved) or "(tidak ada)"))
     kw = {"columns": columns, "unit": unit, "progress": progress}
     labels = [s.label or s.tahap for s, _, _ in budget]
-    tables = {lab: _table(src, kw, _as_table) for lab, (_, src, _) in zip(labels, budget, strict=True)}
+    # files found in a folder or glob are read as a folder load reads them: an unreadable one
+    # is a finding, not the end of the run (errors="auto" would treat the listed files as named)
+    tables = {lab: _table(src, {**kw, "errors": "finding"} if how == "nama berkas" else kw, _as_table)
+              for lab, (_, src, how) in zip(labels, budget, strict=True)}
     if tahun is not None:
         tables = {lab: _only_year(t, tahun) for lab, t in tables.items()}
     tables = guard_timeline(tables, multi_year=multi_year)

@@ -105,6 +105,17 @@ def plan(paths: Any, ctx: Context, run_dir: Path | None, errors: str = "auto") -
     return jobs
 
 
+def with_options(job: dict, **options: Any) -> dict:
+    """The job with map options (``exclude``, ``tahun``: see :func:`._engine.select`); in a
+    run folder under a key of its own, so the plain job's result is neither reused nor
+    overwritten."""
+    out = {**job, **options}
+    if job.get("run_dir"):
+        extra = json.dumps(options, sort_keys=True, default=str)
+        out["key"] = hashlib.sha256(f"{job['key']}\0{extra}".encode()).hexdigest()[:24]
+    return out
+
+
 def process_file(job: dict) -> dict:
     """The map task of one batch of files; with a run folder its partial is also
     written there (atomically)."""

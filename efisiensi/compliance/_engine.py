@@ -136,8 +136,13 @@ def map_table(labelled: pd.DataFrame, ctx: Context, *, findings: list[dict], sou
     """The partial of one categorized table (one file, or a table given by the user).
 
     With ``spill`` (a run folder) the line aggregates go to ``<key>.<stage>.agg.parquet``
-    and the partial is plain data; without it they stay in memory under ``lines``.
+    and the partial is plain data; without it they stay in memory under ``lines``. The
+    partial carries the fingerprints of its files (``prints``, :func:`._guards.source_prints`)
+    from which the reduce's stage guard rails decide.
     """
+    from ._guards import source_prints
+
+    prints = source_prints(labelled, sources)
     t = labelled.copy(deep=False)
     t.attrs = {}  # findings and sources travel beside the frame, never copied per group
     n = len(t)
@@ -168,7 +173,7 @@ def map_table(labelled: pd.DataFrame, ctx: Context, *, findings: list[dict], sou
     agencies = pd.DataFrame({"k": agency, "c": shown, "n": t["nama_skpd"]}).drop_duplicates("k")
     return {"status": "ok", "findings": list(findings), "sources": [dict(s) for s in sources], "files": files,
             "rows": n, "rows_before": int(t["anggaran_sebelum"].notna().sum()),
-            "agencies": [list(r) for r in agencies.itertuples(index=False)], "stages": stages}
+            "agencies": [list(r) for r in agencies.itertuples(index=False)], "stages": stages, "prints": prints}
 
 
 def _stage_lines(agg: pd.DataFrame, k: str, keys: list[str]) -> pd.DataFrame:
@@ -219,15 +224,18 @@ def map_files(job: dict) -> dict:
         sources.append(dict(src) if isinstance(src, dict) else dict(vars(src)))
     table = validate(pd.concat(frames, ignore_index=True) if frames else empty_line_items())
     table.attrs = {}
+    table, notes = select(table, job.get("exclude"), job.get("tahun"))
+    found += notes
     labelled = categorize(table, ctx.pack, pins=ctx.pins)
     spill = Path(job["run_dir"]) if job.get("run_dir") else None
     return map_table(labelled, ctx, findings=found, sources=sources, files=[s["path"] for s in sources],
                      spill=spill, key=job.get("key", ""))
 
 
-def map_frame(source: pd.DataFrame, ctx: Context) -> dict:
+def map_frame(source: pd.DataFrame, ctx: Context, exclude: list | None = None, tahun: int | None = None) -> dict:
     """The partial of a table the user loaded (or built): validated unless loaded by
-    efisiensi; its findings and sources are those the loader recorded in ``attrs``."""
+    efisiensi; its findings and sources are those the loader recorded in ``attrs``.
+    ``exclude`` and ``tahun`` as in :func:`select`."""
     from .._schema import conform
     from ..categories import categorize
 
@@ -236,6 +244,30 @@ def map_frame(source: pd.DataFrame, ctx: Context) -> dict:
     table.attrs = {}
     sources = [dict(s) for s in attrs.get("sources") or []]
     files = [s["path"] for s in sources] or list(dict.fromkeys(table["sumber_file"]))
+    table, notes = select(table, exclude, tahun)
     labelled = categorize(table, ctx.pack, pins=ctx.pins)
-    return map_table(labelled, ctx, findings=[dict(f) for f in attrs.get("findings") or []],
+    return map_table(labelled, ctx, findings=[*(dict(f) for f in attrs.get("findings") or []), *notes],
                      sources=sources, files=files)
+
+
+def select(table: pd.DataFrame, exclude: list | None = None, tahun: int | None = None
+           ) -> tuple[pd.DataFrame, list[dict]]:
+    """The rows a map task audits: without the content the stage guards left out
+    (``exclude``: ``[file, None]`` a whole file, ``[file, sheet]`` one sheet, see
+    :class:`._guards.Verdict`) and, with ``tahun``, without the rows of another year (a
+    finding names their files). Sources and load findings stay: the file was read."""
+    notes: list[dict] = []
+    keep = pd.Series(True, index=table.index)
+    for f, sheet in exclude or []:
+        m = table["sumber_file"] == f
+        keep &= ~(m if sheet is None else m & (table["sumber_sheet"] == sheet))
+    if tahun is not None:
+        other = table["tahun"].notna() & (table["tahun"] != tahun)
+        if other.any():
+            files = ", ".join(dict.fromkeys(Path(f).name for f in table.loc[other, "sumber_file"]))
+            notes.append(Finding("other_year_skipped", f"baris tahun lain dilewati (tahun={tahun}): {files}",
+                                 severity="info").as_record())
+            keep &= ~other
+    if bool(keep.all()):
+        return table, notes
+    return table.loc[keep].reset_index(drop=True), notes

@@ -1,10 +1,16 @@
 """Stage guard rails: what must be true of the sources of each stage before they are added.
 
-Run once per audit, on the loaded tables of the baseline and revised stages:
+The guards decide from the *fingerprints* the map gives for every source file
+(:func:`source_prints`, computed beside the partial sums in :mod:`._engine`: SHA-256,
+years and stage read from the content, per sheet the SHA-256 of its lines and the set
+of its line keys). They are plain data, so a serial run, a run folder and a Dask run
+give the guards the same facts, and :func:`guard` (called by the reduce) the same
+verdict:
 
 * one file given in two stages (the same path, or a hard link to it) is refused;
 * the same content twice in a stage (same SHA-256, or the same sheet content in two
-  files or sheets) is counted once, with a ``duplicate_source`` finding naming both;
+  files or sheets) is counted once, with a ``duplicate_source`` finding naming both
+  (the verdict lists what to leave out; the map of those sources is redone without it);
 * files of one stage that hold the same lines are two versions of one budget (an
   earlier export, a draft): refused, naming them, instead of being added;
 * different years in one stage are refused (``multi_year=True`` adds them, said);
@@ -12,18 +18,17 @@ Run once per audit, on the loaded tables of the baseline and revised stages:
 * identical stages (``stages_identical``: "revisi sama dengan baseline"), stage names
   contradicting the order given (``stage_order``), different stage names in one stage
   (``stage_mixed``) and stages of different years (``stage_years_differ``) are findings.
-
-The tables are never changed in place: a guarded copy comes back, with its findings
-appended to ``attrs["findings"]`` so they travel with the stage they concern.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
+import numpy as np
 import pandas as pd
 
 from .._errors import Finding, LoadError
@@ -36,6 +41,10 @@ OVERLAP_VERSIONS = 0.5
 
 _CONTENT = [c for c in ("tahun", *LINE_KEY, "kode_program", "kode_kegiatan", "kode_sumber_dana",
                         "koefisien", "satuan", "harga_satuan", "anggaran", "anggaran_sebelum")]
+_KEYS = ("kode_skpd", "kode_sub_unit", "kode_sub_kegiatan", "sumber_dana", "kode_rekening")
+
+#: What is left out of a stage: ``(file, None)`` a whole file, ``(file, sheet)`` one sheet.
+Drop = set[tuple[str, str | None]]
 
 
 def _name(path: str) -> str:
@@ -49,54 +58,107 @@ def _names(paths: list[str], most: int = 3) -> str:
     return ", ".join(names[:most]) + more
 
 
+# ------------------------------------------------------------------ the map side: fingerprints
+
+
+def _pack(hashes: np.ndarray) -> str:
+    return base64.b64encode(np.unique(hashes.astype(np.uint64)).astype("<u8").tobytes()).decode("ascii")
+
+
+def _unpack(text: str) -> np.ndarray:
+    return np.frombuffer(base64.b64decode(text), dtype="<u8")
+
+
+def source_prints(table: pd.DataFrame, sources: list[dict]) -> list[dict]:
+    """The guards' facts about every file of one mapped table, small and JSON-ready.
+
+    One record per file (the listed sources first, then files only named by the rows):
+    ``path``, ``sha256``, ``listed``, ``years`` (from the TAHUN column), ``tahap`` (the
+    reader's reading of the content, when one) and ``sheets``: per sheet ``[name, SHA-256
+    of its lines (position in the sheet left out), its line keys]`` (the sorted distinct
+    64-bit hashes of the key columns, base64).
+    """
+    shas = {s["path"]: s.get("sha256") for s in sources}
+    files = list(dict.fromkeys([*shas, *table["sumber_file"].unique()]))
+    out: dict[str, dict] = {f: {"path": f, "sha256": shas.get(f), "listed": f in shas, "years": [],
+                                "tahap": None, "sheets": []} for f in files}
+    if table.empty:
+        return list(out.values())
+    frame = table[[c for c in _CONTENT if c in table]].copy(deep=False)
+    for c in ("tahun", "harga_satuan", "anggaran", "anggaran_sebelum"):
+        if c in frame:
+            frame[c] = frame[c].astype("string")
+    content = pd.util.hash_pandas_object(frame, index=False).to_numpy()
+    keys = pd.DataFrame({c: key_column(table, c) for c in _KEYS})
+    keys["tahun"] = table["tahun"].astype("string").fillna("")  # the same lines in two years are two years
+    keys["anggaran"] = table["anggaran"].astype("string")  # unchanged lines of two exports: same amount
+    line = pd.util.hash_pandas_object(keys, index=False).to_numpy()
+    coded = (table["kode_rekening"] != "").to_numpy()
+    for (f, sheet), idx in table.groupby(["sumber_file", "sumber_sheet"], sort=False).indices.items():
+        out[f]["sheets"].append([sheet, hashlib.sha256(content[idx].tobytes()).hexdigest(),
+                                 _pack(line[idx][coded[idx]])])
+    years = table.groupby("sumber_file", sort=False)["tahun"].agg(lambda s: sorted(set(s.dropna().astype(int))))
+    for f, ys in years.items():
+        out[f]["years"] = [int(y) for y in ys]
+    if "tahap" in table:
+        named = table.groupby("sumber_file", sort=False)["tahap"].agg(lambda s: sorted(set(s) - {""}))
+        for f, t in named.items():
+            if len(t) == 1:
+                out[f]["tahap"] = t[0]
+    return list(out.values())
+
+
+# ------------------------------------------------------------------ the reduce side: the verdict
+
+
+@dataclass
+class Verdict:
+    """What the guards decided: per stage, what to leave out and the findings to add."""
+
+    drop: dict[str, Drop] = field(default_factory=dict)
+    findings: dict[str, list[Finding]] = field(default_factory=dict)
+
+
 @dataclass
 class _Part:
     """One file of a stage, as the guards see it."""
 
     path: str
     sha256: str | None
+    sheets: list[list]
     years: set[int] = field(default_factory=set)
     year_source: str = ""
     stage: Stage | None = None
-    listed: bool = False  # among the stage's inputs (attrs["sources"]), not only named by its rows
+    listed: bool = False  # among the stage's inputs, not only named by its rows
 
 
-def _parts(table: pd.DataFrame) -> list[_Part]:
-    shas = {s["path"]: s.get("sha256") for s in (table.attrs.get("sources") or [])}
-    files = list(dict.fromkeys([*shas, *table["sumber_file"].unique()]))
-    years = table.groupby("sumber_file", sort=False)["tahun"].agg(lambda s: set(s.dropna().astype(int)))
+def _parts(prints: list[dict]) -> list[_Part]:
+    merged: dict[str, dict] = {}
+    for p in prints:  # a file is in one partial; a table given by the user may name it in several
+        m = merged.setdefault(p["path"], {**p, "sheets": [], "years": [], "listed": False})
+        m["sheets"] = m["sheets"] + [list(s) for s in p["sheets"]]
+        m["years"] = sorted(set(m["years"]) | set(p["years"]))
+        m["listed"] = m["listed"] or p["listed"]
+        m["sha256"] = m["sha256"] or p["sha256"]
+        m["tahap"] = m["tahap"] or p["tahap"]
     out = []
-    for f in files:
-        p = _Part(f, shas.get(f), listed=f in shas)
-        content = years.get(f, set())
-        if content:
-            p.years, p.year_source = set(content), "kolom TAHUN"
+    for f, m in merged.items():
+        p = _Part(f, m["sha256"], m["sheets"], listed=m["listed"])
+        if m["years"]:
+            p.years, p.year_source = set(m["years"]), "kolom TAHUN"
         elif (y := year_from_name(f)) is not None:
             p.years, p.year_source = {y.value}, y.source
         det = stage_from_name(f)
         p.stage = det.value if det else None
-        if "tahap" in table and (t := set(table.loc[table["sumber_file"] == f, "tahap"]) - {""}) and len(t) == 1:
-            p.stage = Stage(t.pop(), 0, "")  # the reader's own reading of the content wins
+        if m["tahap"]:
+            p.stage = Stage(m["tahap"], 0, "")  # the reader's own reading of the content wins
         out.append(p)
     return out
 
 
-def _fingerprints(table: pd.DataFrame) -> pd.Series:
-    """SHA-256 of each (file, sheet)'s lines, position in the sheet left out."""
-    if table.empty:
-        return pd.Series(dtype=object)
-    frame = table[[c for c in _CONTENT if c in table]].copy(deep=False)
-    for c in ("tahun", "harga_satuan", "anggaran", "anggaran_sebelum"):
-        if c in frame:
-            frame[c] = frame[c].astype("string")
-    h = pd.util.hash_pandas_object(frame, index=False).to_numpy()
-    groups = table.groupby(["sumber_file", "sumber_sheet"], sort=False).indices
-    return pd.Series({k: hashlib.sha256(h[idx].tobytes()).hexdigest() for k, idx in groups.items()}, dtype=object)
-
-
-def _dedupe(table: pd.DataFrame, parts: list[_Part], found: list[Finding]) -> tuple[pd.DataFrame, pd.Series]:
-    """The stage without its repeated content, and the fingerprints of what is kept."""
-    drop: set[tuple[str, str | None]] = set()
+def _dedupe(parts: list[_Part], found: list[Finding]) -> tuple[Drop, list[str], dict[str, np.ndarray]]:
+    """What to leave out of the stage; the fingerprints and the line keys of what is kept."""
+    drop: Drop = set()
     first: dict[str, str] = {}
     for p in parts:
         if p.sha256 is None:
@@ -108,55 +170,39 @@ def _dedupe(table: pd.DataFrame, parts: list[_Part], found: list[Finding]) -> tu
             drop.add((p.path, None))
         else:
             first[p.sha256] = p.path
-    gone = {f for f, _ in drop}
-    prints = _fingerprints(table)
-    prints = prints[[f not in gone for f, _ in prints.index]] if len(prints) else prints
     seen: dict[str, tuple[str, str]] = {}
-    keep = []
-    for (f, sheet), fp in prints.items():
-        if fp in seen:
-            of = seen[fp]
-            where = f"{_name(of[0])}" + (f" sheet {of[1]}" if of[1] else "")
-            found.append(Finding("duplicate_source", f"isi sheet sama dengan {where}; dihitung sekali",
-                                 f, sheet or None, severity="warning", detail={"duplicate_of": list(of)}))
-            drop.add((f, sheet))
-            keep.append(False)
-        else:
-            seen[fp] = (f, sheet)
-            keep.append(True)
-    prints = prints[keep] if len(prints) else prints
-    if not drop:
-        return table, prints
-    mask = pd.Series(False, index=table.index)
-    for f, sheet in drop:
-        m = table["sumber_file"] == f
-        mask |= m if sheet is None else m & (table["sumber_sheet"] == sheet)
-    out = table.loc[~mask].reset_index(drop=True)
-    out.attrs = table.attrs
-    return out, prints
+    kept: list[str] = []
+    keys: dict[str, list[np.ndarray]] = {}
+    for p in parts:
+        if (p.path, None) in drop:
+            continue
+        for sheet, fp, packed in p.sheets:
+            if fp in seen:
+                of = seen[fp]
+                where = f"{_name(of[0])}" + (f" sheet {of[1]}" if of[1] else "")
+                found.append(Finding("duplicate_source", f"isi sheet sama dengan {where}; dihitung sekali",
+                                     p.path, sheet or None, severity="warning", detail={"duplicate_of": list(of)}))
+                drop.add((p.path, sheet))
+            else:
+                seen[fp] = (p.path, sheet)
+                kept.append(fp)
+                keys.setdefault(p.path, []).append(_unpack(packed))
+    return drop, kept, {f: np.unique(np.concatenate(k)) for f, k in keys.items()}
 
 
-def _versions(table: pd.DataFrame, stage: str) -> None:
+def _versions(keys: dict[str, np.ndarray], stage: str) -> None:
     """Refuse files of one stage that hold mostly the same lines (two versions of one budget)."""
-    files = table["sumber_file"].unique()
-    if len(files) < 2:
+    keys = {f: k for f, k in keys.items() if len(k)}
+    if len(keys) < 2:
         return
-    keys = pd.DataFrame({c: key_column(table, c) for c in ("kode_skpd", "kode_sub_unit", "kode_sub_kegiatan",
-                                                            "sumber_dana", "kode_rekening")})
-    keys["tahun"] = table["tahun"].astype("string").fillna("")  # the same lines in two years are two years
-    keys["anggaran"] = table["anggaran"].astype("string")  # unchanged lines of two exports: same amount
-    keys = keys.assign(_h=pd.util.hash_pandas_object(keys, index=False).to_numpy(), _f=table["sumber_file"].to_numpy())
-    keys = keys.loc[(table["kode_rekening"] != "").to_numpy(), ["_h", "_f"]].drop_duplicates()
-    if keys.empty:
-        return
-    n_files = keys.groupby("_h")["_f"].transform("size")
-    shared = keys.assign(_shared=n_files > 1).groupby("_f", sort=False)["_shared"].mean()
-    over = shared[shared > OVERLAP_VERSIONS]
+    every = np.concatenate(list(keys.values()))
+    uniq, counts = np.unique(every, return_counts=True)
+    shared = uniq[counts > 1]
+    over = [f for f, k in keys.items() if np.isin(k, shared).mean() > OVERLAP_VERSIONS]
     if len(over) < 2:
         return
-    names = _names(list(over.index), most=4)
-    raise LoadError(f"tahap {stage}: berkas {names} memuat baris yang sama (dua versi anggaran yang sama, "
-                    "bukan bagian-bagiannya); pilih satu berkas per tahap")
+    raise LoadError(f"tahap {stage}: berkas {_names(over, most=4)} memuat baris yang sama (dua versi anggaran "
+                    "yang sama, bukan bagian-bagiannya); pilih satu berkas per tahap")
 
 
 def _years(parts: list[_Part], stage: str, multi_year: bool, found: list[Finding]) -> set[int]:
@@ -182,14 +228,6 @@ def _stages_named(parts: list[_Part], stage: str, found: list[Finding]) -> list[
             f"{s}: " + _names([p.path for p in parts if p.stage == s]) for s in named),
             severity="warning"))
     return named
-
-
-def _append(table: pd.DataFrame, found: list[Finding]) -> pd.DataFrame:
-    if not found:
-        return table
-    out = table.copy(deep=False)
-    out.attrs = {**table.attrs, "findings": [*(table.attrs.get("findings") or []), *(f.as_record() for f in found)]}
-    return out
 
 
 def _identity(path: str) -> tuple[int, int] | None:
@@ -220,53 +258,41 @@ def _one_file_one_stage(parts: dict[str, list[_Part]]) -> None:
             owner.setdefault(ident, (s, p.path))
 
 
-def guard_stages(baseline: pd.DataFrame, revised: pd.DataFrame | None, *, multi_year: bool = False
-                 ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
-    """Check the sources of the baseline and revised stages; return guarded copies.
+def guard(prints: dict[str, list[dict]], *, multi_year: bool = False, one_year: bool = True) -> Verdict:
+    """The guards over an ordered set of stages (earliest first), keyed by stage label,
+    each given the fingerprints (:func:`source_prints`) of all its partials.
 
-    Raises :class:`LoadError` (one line) for what cannot be audited; everything else
-    becomes a finding in the returned tables' ``attrs["findings"]``.
+    Raises :class:`LoadError` (one line) for what cannot be audited. ``one_year``: stages
+    of different years are refused (a timeline is one budget year); otherwise (baseline
+    vs revised given by the user) they are a finding.
     """
-    if revised is None:
-        return guard_timeline({"baseline": baseline}, multi_year=multi_year)["baseline"], None
-    out = guard_timeline({"baseline": baseline, "revised": revised}, multi_year=multi_year, one_year=False)
-    return out["baseline"], out["revised"]
-
-
-def guard_timeline(tables: dict[str, pd.DataFrame], *, multi_year: bool = False, one_year: bool = True
-                   ) -> dict[str, pd.DataFrame]:
-    """The guards over an ordered set of stages (earliest first), keyed by stage label.
-
-    ``one_year``: stages of different years are refused (a timeline is one budget
-    year); otherwise (baseline vs revised given by the user) they are a finding.
-    """
-    parts = {s: _parts(t) for s, t in tables.items()}
+    parts = {s: _parts(p) for s, p in prints.items()}
     _one_file_one_stage(parts)
-    found: dict[str, list[Finding]] = {s: [] for s in parts}
+    verdict = Verdict({s: set() for s in parts}, {s: [] for s in parts})
+    found = verdict.findings
     years: dict[str, set[int]] = {}
     named: dict[str, list[Stage]] = {}
-    prints: dict[str, pd.Series] = {}
-    out = dict(tables)
+    kept: dict[str, list[str]] = {}
     for s, ps in parts.items():
         years[s] = _years(ps, s, multi_year, found[s])
-        out[s], prints[s] = _dedupe(out[s], ps, found[s])
-        _versions(out[s], s)
+        verdict.drop[s], kept[s], keys = _dedupe(ps, found[s])
+        _versions(keys, s)
         named[s] = _stages_named(ps, s, found[s])
-    labels = list(tables)
-    all_years = sorted(set().union(*years.values()))
+    labels = list(prints)
+    all_years = sorted(set().union(*years.values())) if years else []
     if one_year and len(all_years) > 1 and not multi_year:
         by_stage = "; ".join(f"{s}: {', '.join(map(str, sorted(y)))}" for s, y in years.items() if y)
         raise LoadError(f"tahap-tahap berasal dari tahun anggaran berbeda ({by_stage}); satu lini masa "
                         "adalah satu tahun anggaran (pilih dengan tahun=…)")
     for a, b in zip(labels, labels[1:], strict=False):
-        _between({"baseline": prints[a], "revised": prints[b]}, {"baseline": years[a], "revised": years[b]},
+        _between({"baseline": kept[a], "revised": kept[b]}, {"baseline": years[a], "revised": years[b]},
                  {"baseline": named[a], "revised": named[b]}, found[b], (a, b))
-    return {s: _append(out[s], found[s]) for s in labels}
+    return verdict
 
 
-def _between(tables: dict, years: dict, named: dict, found: list[Finding],
+def _between(prints: dict, years: dict, named: dict, found: list[Finding],
              labels: tuple[str, str] = ("baseline", "revisi")) -> None:
-    b, r = tables["baseline"], tables["revised"]  # the stages' fingerprints
+    b, r = prints["baseline"], prints["revised"]  # the stages' kept sheet fingerprints
     first, then = labels if labels != ("baseline", "revised") else ("baseline", "revisi")
     if len(b) and sorted(b) == sorted(r):
         found.append(Finding("stages_identical", f"{then} sama dengan {first}: isi kedua tahap identik, "

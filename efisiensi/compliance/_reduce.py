@@ -19,6 +19,7 @@ from .._load import findings_frame
 from .._money import MONEY
 from ._compare import LINE_KEY, ZERO, aggregate_lines, join_lines, judge
 from ._engine import Context, empty_lines
+from ._guards import Verdict, guard
 from ._policy import Policy
 from ._result import RESULT_COLUMNS, Audit
 
@@ -75,6 +76,11 @@ def _add(parts: StageParts, pol: Policy) -> tuple[dict[str, Decimal], dict[str, 
             for a, v in st["by_agency"][tid].items():
                 acc[a] = acc[a] + v if a in acc else v
     return total, agency
+
+
+def add_targets(parts: list[dict], pol: Policy) -> tuple[dict[str, Decimal], dict[str, dict[str, Decimal]]]:
+    """The exact sums per target and per target × SKPD of a one-stage source's partials."""
+    return _add([(p, "anggaran") for p in parts], pol)
 
 
 def _agencies(stages: dict[str, StageParts]) -> pd.DataFrame:
@@ -149,8 +155,18 @@ def _audit_findings(stages: dict[str, StageParts], rec: pd.DataFrame) -> pd.Data
     return f
 
 
-def reduce(roles: list[tuple[str, list[dict]]], ctx: Context) -> Audit:
-    """One Audit from the partials of every source, per role (see :func:`assign_stages`)."""
+def check(roles: list[tuple[str, list[dict]]], *, multi_year: bool = False, one_year: bool = True) -> Verdict:
+    """The stage guard rails (:func:`._guards.guard`) over the fingerprints of every
+    role's partials, in role order: raises for what cannot be audited, else says what
+    to leave out and the findings to add (the same verdict on every path)."""
+    return guard({role: [pr for p in parts for pr in p.get("prints", [])] for role, parts in roles},
+                 multi_year=multi_year, one_year=one_year)
+
+
+def reduce(roles: list[tuple[str, list[dict]]], ctx: Context,
+           guarded: dict[str, list[Finding]] | None = None) -> Audit:
+    """One Audit from the partials of every source, per role (see :func:`assign_stages`);
+    ``guarded``: the guard rails' findings per role (:func:`check`)."""
     pol = ctx.policy
     stages = assign_stages(roles)
     sums = {s: _add(parts, pol) for s, parts in stages.items()}
@@ -169,7 +185,8 @@ def reduce(roles: list[tuple[str, list[dict]]], ctx: Context) -> Audit:
     found = []
     for role, parts in roles:
         holder = pd.DataFrame()
-        holder.attrs["findings"] = [f for p in parts for f in p["findings"]]
+        holder.attrs["findings"] = [*(f for p in parts for f in p["findings"]),
+                                    *(f.as_record() for f in (guarded or {}).get(role, []))]
         f = load_findings(holder).copy()
         f["stage"] = role
         found.append(f)

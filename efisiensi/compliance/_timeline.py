@@ -35,7 +35,6 @@ from .._money import MONEY
 from .._schema import conform, validate
 from ..read.stages import FROM_USER, REALISASI, Stage, parse_stage, stage_from_name, year_from_name
 from ._compare import ZERO, agency_key, judge
-from ._guards import guard_timeline
 from ._policy import Policy, load_policy
 
 TIMELINE_COLUMNS = ["target", "category", "kind", "urutan", "tahap", "label", "anggaran", "change",
@@ -160,10 +159,18 @@ def _resolve(stages: Any, tahun: int | None) -> tuple[list[tuple[Stage, Any, str
 def audit_timeline(stages: Any, policy: str | Path | Policy = "inpres-1-2025", *, judge_at: str | None = None,
                    tahun: int | None = None, multi_year: bool = False, rules: Any = None,
                    extra_rules: Any = None, pins: Any = None, columns: dict | None = None,
-                   unit: int | None = None, progress: Any = False):
-    """Audit an ordered set of stages (see the module docstring); returns an ``Audit``."""
-    from ._engine import context, map_frame
-    from ._run import audit
+                   unit: int | None = None, progress: Any = False, workers: int | None = None,
+                   client: Any = None, run_dir: Any = None):
+    """Audit an ordered set of stages (see the module docstring); returns an ``Audit``.
+
+    Every stage (and realisasi) is a set of sources mapped by the one engine, in this
+    process or on Dask (``workers``, ``client``, ``run_dir`` as in :func:`efisiensi.audit`);
+    the guard rails decide over all stages from the partials' fingerprints; the judged
+    pair is reduced into the Audit and every other stage is read off its partials.
+    """
+    from ._engine import context
+    from ._reduce import add_targets, check, reduce
+    from ._run import Mapping
 
     pol = load_policy(policy)
     resolved, notes = _resolve(stages, tahun)
@@ -174,24 +181,33 @@ def audit_timeline(stages: Any, policy: str | Path | Policy = "inpres-1-2025", *
                         + (", ".join(str(s) for s, _, _ in resolved) or "(tidak ada)"))
     kw = {"columns": columns, "unit": unit, "progress": progress}
     labels = [s.label or s.tahap for s, _, _ in budget]
+    ctx = context(pol, rules, extra_rules, pins, columns, unit)
     # files found in a folder or glob are read as a folder load reads them: an unreadable one
     # is a finding, not the end of the run (errors="auto" would treat the listed files as named)
-    tables = {lab: _table(src, {**kw, "errors": "finding"} if how == "nama berkas" else kw, _as_table)
-              for lab, (_, src, how) in zip(labels, budget, strict=True)}
-    if tahun is not None:
-        tables = {lab: _only_year(t, tahun) for lab, t in tables.items()}
-    tables = guard_timeline(tables, multi_year=multi_year)
+    errors = {lab: "finding" for lab, (_, _, how) in zip(labels, budget, strict=True) if how == "nama berkas"}
+    sources = [(lab, src) for lab, (_, src, _) in zip(labels, budget, strict=True)]
+    sources += [(f"{REALISASI}:{k}", src) for k, (_, src, _) in enumerate(spent)]
     base_label = labels[0]
     judged_label = _judged(budget, labels, judge_at)
-    core = audit(tables[base_label], tables[judged_label], pol, rules=rules, extra_rules=extra_rules, pins=pins,
-                 columns=columns, unit=unit, multi_year=multi_year)
-    # every other stage: the engine's own map (one partial per stage), its sums read off
-    ctx = context(pol, rules, extra_rules, pins, columns, unit)
-    parts = {lab: map_frame(tables[lab], ctx)["stages"]["anggaran"] for lab in labels
-             if lab not in (base_label, judged_label)}
-    sums = {t.id: {lab: p["targets"][t.id] for lab, p in parts.items()} for t in pol.targets}
-    agency_sums = {t.id: {lab: pd.Series(p["by_agency"][t.id], dtype=object) for lab, p in parts.items()}
-                   for t in pol.targets}
+    with Mapping(ctx, workers=workers, client=client, run_dir=run_dir, progress=progress) as m:
+        # in this process each stage is loaded as one table; a table given is used as given
+        sources = [(lab, _table(src, {**kw, "errors": errors[lab]} if lab in errors else kw, _as_table))
+                   if m.serial or isinstance(src, pd.DataFrame) else (lab, src) for lab, src in sources]
+        mapped = dict(m.map(sources, errors=errors, tahun=tahun))
+        budget_roles = [(lab, mapped[lab]) for lab in labels]
+        verdict = check(budget_roles, multi_year=multi_year)
+        parts = dict(m.settle(budget_roles, verdict))
+        core = reduce([("baseline", parts[base_label]), ("revised", parts[judged_label])], ctx,
+                      {"baseline": verdict.findings[base_label], "revised": verdict.findings[judged_label]})
+        spent_parts = [p for role, ps in mapped.items() if role.startswith(REALISASI) for p in ps]
+    # every other stage: the engine's partials, their sums read off
+    others = [lab for lab in labels if lab not in (base_label, judged_label)]
+    sums, agency_sums = {}, {}
+    for lab in others:
+        total, by_agency = add_targets(parts[lab], pol)
+        for t in pol.targets:
+            sums.setdefault(t.id, {})[lab] = total[t.id]
+            agency_sums.setdefault(t.id, {})[lab] = pd.Series(by_agency[t.id], dtype=object)
 
     amounts = {}
     for t in pol.targets:
@@ -199,30 +215,32 @@ def audit_timeline(stages: Any, policy: str | Path | Policy = "inpres-1-2025", *
         amounts[t.id] = {lab: (row["baseline"] if lab == base_label else row["revised"] if lab == judged_label
                                else sums[t.id][lab]) for lab in labels}
     timeline, reversed_ = _rows(pol, labels, base_label, judged_label, budget, amounts)
-    by_agency = _agency_rows(pol, labels, base_label, judged_label, budget, core.by_agency, agency_sums)
+    by_agency = _agency_rows(pol, labels, base_label, judged_label, budget, core.by_agency,
+                             {t.id: agency_sums.get(t.id, {}) for t in pol.targets})
 
     found = [core.findings]
-    for lab in labels:
-        if lab not in (base_label, judged_label):
-            f = load_findings(tables[lab]).copy()
-            f["stage"] = lab
-            found.append(f)
+    for lab in others:
+        holder = pd.DataFrame()
+        holder.attrs["findings"] = [*(f for p in parts[lab] for f in p["findings"]),
+                                    *(f.as_record() for f in verdict.findings[lab])]
+        f = load_findings(holder).copy()
+        f["stage"] = lab
+        found.append(f)
     extra = [*notes, *_reversal_findings(reversed_, by_agency)]
     f = findings_frame(extra)
     f["stage"] = None
     found.append(f)
     core.findings = pd.concat([x for x in found if len(x)], ignore_index=True) if any(len(x) for x in found) \
         else core.findings
-    for lab in labels:
-        if lab not in (base_label, judged_label):
-            core.sources += [{**s, "stage": lab} for s in tables[lab].attrs.get("sources") or []]
+    for lab in others:
+        core.sources += [{**s, "stage": lab} for p in parts[lab] for s in p["sources"]]
     core.timeline = timeline
     core.timeline_by_agency = by_agency
-    totals = {lab: (Decimal(tables[lab]["anggaran"].sum()) if len(tables[lab]) else ZERO) for lab in labels}
-    core.stages = [_stage_record(s, lab, how, tables[lab], totals[lab], base_label, judged_label)
+    core.stages = [_stage_record(s, lab, how, parts[lab], base_label, judged_label)
                    for (s, _, how), lab in zip(budget, labels, strict=True)]
     if spent:
-        core.realisasi = _realisasi(spent, kw, ctx, amounts, labels[-1], core, _as_table)
+        core.sources += [{**s, "stage": REALISASI} for p in spent_parts for s in p["sources"]]
+        core.realisasi = _realisasi(spent_parts, pol, amounts, labels[-1])
     core.parameters = {**core.parameters, "stages": labels, "judge_at": judged_label, "tahun": tahun}
     return core
 
@@ -245,17 +263,6 @@ def _table(src: Any, kw: dict, as_table) -> pd.DataFrame:
             return load_frame(src)  # records from another system: rows numbered as given
         return as_table(src, kw)
     return load(src, **kw)
-
-
-def _only_year(table: pd.DataFrame, tahun: int) -> pd.DataFrame:
-    other = table["tahun"].notna() & (table["tahun"] != tahun)
-    if not other.any():
-        return table
-    out = table.loc[~other].reset_index(drop=True)
-    files = ", ".join(dict.fromkeys(Path(f).name for f in table.loc[other, "sumber_file"]))
-    note = Finding("other_year_skipped", f"baris tahun lain dilewati (tahun={tahun}): {files}", severity="info")
-    out.attrs = {**table.attrs, "findings": [*(table.attrs.get("findings") or []), note.as_record()]}
-    return out
 
 
 def _judged(budget: list, labels: list[str], judge_at: str | None) -> str:
@@ -356,33 +363,26 @@ def _reversal_findings(undone: dict[str, list[str]], by_agency: pd.DataFrame) ->
     return out
 
 
-def _stage_record(s: Stage, lab: str, how: str, table: pd.DataFrame, total: Decimal, base_label: str,
-                  judged_label: str) -> dict:
-    files = [x["path"] for x in table.attrs.get("sources") or []] or list(dict.fromkeys(table["sumber_file"]))
-    years = sorted({int(y) for y in table["tahun"].dropna().unique()})
+def _stage_record(s: Stage, lab: str, how: str, parts: list[dict], base_label: str, judged_label: str) -> dict:
+    files = [f for p in parts for f in p["files"]]
+    years = sorted({y for p in parts for pr in p.get("prints", []) for y in pr["years"]})
+    total = sum((p["stages"]["anggaran"]["total"] for p in parts), ZERO)
     return {"label": lab, "tahap": s.tahap, "nomor": s.nomor, "detected_from": how,
             "role": "baseline" if lab == base_label else "judged" if lab == judged_label else "",
             "tahun": years[0] if len(years) == 1 else (years or None), "files": files, "total": total,
-            "rows": len(table)}
+            "rows": sum(p["rows"] for p in parts)}
 
 
 # ------------------------------------------------------------------ realisasi
 
-def _realisasi(spent, kw, ctx, amounts, current: str, core, as_table) -> pd.DataFrame:
+def _realisasi(parts: list[dict], pol: Policy, amounts: dict, current: str) -> pd.DataFrame:
     """Realised amounts per target against the last budget stage, and the share spent."""
-    from ._engine import map_frame
+    from ._reduce import add_targets
 
-    pol = ctx.policy
-    parts = []
-    for _, src, _ in spent:
-        t = _table(src, kw, as_table)
-        if len(t):
-            parts.append(t)
-        core.sources += [{**s, "stage": REALISASI} for s in t.attrs.get("sources") or []]
+    parts = [p for p in parts if p["rows"]]
     if not parts:
         return pd.DataFrame(columns=REALISASI_COLUMNS)
-    table = pd.concat(parts, ignore_index=True)
-    spent_sums = map_frame(table, ctx)["stages"]["anggaran"]["targets"]
+    spent_sums, _ = add_targets(parts, pol)
     rows = []
     for t in pol.targets:
         budget = Decimal(amounts[t.id][current])
@@ -395,4 +395,3 @@ def _realisasi(spent, kw, ctx, amounts, current: str, core, as_table) -> pd.Data
         frame[c] = frame[c].astype(MONEY)
     frame["persen_realisasi"] = frame["persen_realisasi"].astype("Float64")
     return frame
-

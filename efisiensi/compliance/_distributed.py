@@ -3,7 +3,8 @@
 The audit logic is in :mod:`._engine` (map) and :mod:`._reduce` (reduce); this module
 only decides where :func:`process_file` runs and keeps its results. With a *run folder*
 each task writes ``<key>.<stage>.agg.parquet`` (the file's lines aggregated on the line
-key) and ``<key>.json`` (findings, source metadata with SHA-256, exact partial sums per
+key) and ``<key>.json`` (findings, source metadata with SHA-256, the files' fingerprints
+the stage guards decide from, exact partial sums per
 stage, target, SKPD and file), written atomically: a file is either complete or absent.
 Run again with the same folder and every file already done (same SHA-256, same
 parameters) is reused, so a run killed mid-way resumes where it stopped. Only the small

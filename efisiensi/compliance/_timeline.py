@@ -1,16 +1,20 @@
 """The budget timeline: murni → pergeseran → efisiensi / penyesuaian → perubahan (→ realisasi).
 
-An ordered set of stages of one budget year is audited on the engine's own pieces:
+An ordered set of stages of one budget year is audited by the one engine: every stage
+(and realisasi) is a set of sources mapped as the two-stage audit maps them (in this
+process, into a run folder or on Dask, :class:`._run.Mapping`), with its stage label:
 
-* the target is judged once, by :func:`efisiensi.audit` itself, at the stage the policy
-  names (``judge_at``; default the last efisiensi/penyesuaian stage, else the last budget
-  stage) against the first stage (murni): that is the ``Audit``'s summary, by_agency,
-  lines, findings and reconciliation, exactly as a two-stage audit of the same files;
-* every other stage is mapped once by the engine (:func:`._engine.map_frame`: its exact
-  sums per target and per SKPD, the same partial an audit reduces), judged against the same baseline
-  with :func:`~efisiensi.compliance._compare.judge`, and said to hold or not: a cut met
-  at the judged stage that a later stage undoes is ``potongan dibatalkan di <tahap>``
-  (finding ``cut_reversed``);
+* the stage guard rails (:mod:`._guards`) decide over all stages at once from the
+  partials' fingerprints (a timeline is one budget year);
+* the target is judged once, by the reduce (:func:`._reduce.reduce`), at the stage the
+  policy names (``judge_at``; default the last efisiensi/penyesuaian stage, else the last
+  budget stage) against the first stage (murni): that is the ``Audit``'s summary,
+  by_agency, lines, findings and reconciliation, exactly as a two-stage audit of the
+  same files;
+* every other stage's exact sums per target and per SKPD are read off its partials,
+  judged against the same baseline with :func:`~efisiensi.compliance._compare.judge`,
+  and said to hold or not: a cut met at the judged stage that a later stage undoes is
+  ``potongan dibatalkan di <tahap>`` (finding ``cut_reversed``);
 * realisasi, where given, is summed per target and set against the last budget stage.
 
 ``Audit.timeline`` (Pemda) and ``Audit.timeline_by_agency`` hold one row per target ×

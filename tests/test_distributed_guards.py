@@ -23,7 +23,7 @@ from tests.test_guards import rekap
 from tests.test_scale import assert_same
 
 D = Decimal
-MODES = ["run_dir", "dask", "dask+run_dir"]
+MODES = ["run_dir", "dask"]  # a run folder in this process; Dask (its run folder a temporary one)
 
 
 @pytest.fixture(scope="module")

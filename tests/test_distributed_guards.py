@@ -18,7 +18,7 @@ import pytest
 import efisiensi as ef
 from efisiensi import LoadError
 from efisiensi.compliance import _distributed
-from tests.conftest import SAMPLES
+from tests.conftest import REAL, SAMPLES, need
 from tests.test_guards import rekap
 from tests.test_scale import assert_same
 
@@ -194,3 +194,15 @@ def test_timeline_years_on_a_run_folder(tmp_path):
     again = ef.audit(folder, tahun=2025, workers=1, run_dir=run)
     assert_same(serial, again)
     assert again.stages == serial.stages and again.timeline.equals(serial.timeline)
+
+
+def test_one_workbook_with_three_stage_columns_on_a_run_folder(tmp_path):
+    """Jawa Timur (murni → efisiensi → PAPBD in one sheet's columns): read on the
+    per-file path, the stage columns are seen in its partial and the timeline runs."""
+    path = need(REAL / "jatim-upt-pelatihan-pertanian-2025" / "DKKB DAN REALISASI.xlsx")
+    serial = ef.audit(path)
+    a = ef.audit(path, workers=1, run_dir=tmp_path / "run")
+    assert_same(serial, a)
+    assert a.timeline is not None and a.timeline.equals(serial.timeline) and a.stages == serial.stages
+    travel = a.timeline.set_index(["target", "tahap"]).loc["perjalanan_dinas"]
+    assert list(travel["anggaran"]) == [D(1_315_748_000), D(657_874_000), D(662_094_000)]

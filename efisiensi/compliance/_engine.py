@@ -35,7 +35,9 @@ from ._policy import Policy, load_policy
 
 #: Amount columns that can hold a stage, in the order the stages come.
 AMOUNTS = ("anggaran_sebelum", "anggaran")
-FORMAT = 3  # 3: agencies carry their key and their code as written; lines keyed on cleaned keys
+#: 3: agencies carry their key and their code as written; lines keyed on cleaned keys;
+#: 4: partials carry the files' fingerprints (``prints``) the stage guards decide from
+FORMAT = 4
 
 
 @dataclass

@@ -113,7 +113,7 @@ def audit(
             if len(sources) == 1 and (long := stage_columns(sources[0][1])) is not None:  # three stage columns
                 return audit_timeline(long, policy, judge_at=judge_at, multi_year=multi_year, **_kw(ctx, scale))
         roles = m.map(sources)
-        if len(sources) == 1 and (path := _one_file(roles[0][1])) is not None:
+        if not m.serial and len(sources) == 1 and (path := _one_file(roles[0][1])) is not None:
             if (long := stage_columns(load(path, columns=columns, unit=unit))) is not None:
                 return audit_timeline(long, policy, judge_at=judge_at, multi_year=multi_year, **_kw(ctx, scale))
         verdict = check(roles, multi_year=multi_year, one_year=len(sources) == 1)

@@ -90,8 +90,8 @@ def source_prints(table: pd.DataFrame, sources: list[dict]) -> list[dict]:
             frame[c] = frame[c].astype("string")
     content = pd.util.hash_pandas_object(frame, index=False).to_numpy()
     keys = pd.DataFrame({c: key_column(table, c) for c in _KEYS})
-    keys["tahun"] = table["tahun"].astype("string").fillna("")  # the same lines in two years are two years
-    keys["anggaran"] = table["anggaran"].astype("string")  # unchanged lines of two exports: same amount
+    keys["tahun"] = frame["tahun"].fillna("")  # the same lines in two years are two years
+    keys["anggaran"] = frame["anggaran"]  # unchanged lines of two exports: same amount
     line = pd.util.hash_pandas_object(keys, index=False).to_numpy()
     coded = (table["kode_rekening"] != "").to_numpy()
     for (f, sheet), idx in table.groupby(["sumber_file", "sumber_sheet"], sort=False).indices.items():

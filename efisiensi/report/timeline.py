@@ -59,13 +59,12 @@ def note_text(note: str, lang: str) -> str:
     return note
 
 
-def stage_head(lab: str, judged: str | None, base: str | None, lang: str) -> str:
+def stage_head(lab: str, judged: str | None, base: str | None, lang: str, unit: str = "") -> str:
+    """A stage's column head: its label, its role and (``unit="Rp"``) the unit."""
     t = TEXT[lang]
-    if lab == judged:
-        return f"{lab} ({t['judged']})"
-    if lab == base:
-        return f"{lab} ({t['base']})"
-    return lab
+    role = t["judged"] if lab == judged else t["base"] if lab == base else ""
+    inside = ", ".join(x for x in (role, unit) if x)
+    return f"{lab} ({inside})" if inside else lab
 
 
 def side_by_side(audit: Audit, by_agency: bool = False) -> pd.DataFrame:
@@ -132,3 +131,31 @@ def _dec(v) -> Decimal | None:
 
 def _num(v):
     return None if v is None or v is pd.NA or (isinstance(v, float) and v != v) else v
+
+
+def timeline_html(audit: Audit, lang: str = "id", heading: str = "h2") -> str:
+    """The side-by-side table as HTML (summary page and notebook view); ``""`` without a
+    timeline. Every text is escaped; a reversed cut is shown in red."""
+    import html
+
+    if not has_timeline(audit):
+        return ""
+    e = html.escape
+    head, rows, align = text_rows(audit, lang)
+    note_col = len(head) - 1
+    out = [f"<{heading}>{e(TEXT[lang]['title'])}</{heading}><table><thead><tr>"
+           + "".join(f"<th>{e(h)}</th>" for h in head) + "</tr></thead><tbody>"]
+    for row in rows:
+        cells = []
+        for j, (c, a) in enumerate(zip(row, align, strict=True)):
+            style = " style='text-align:right;white-space:nowrap'" if a == "r" else ""
+            if j == note_col and c:
+                style = " style='color:#b00020;font-weight:bold'"
+            cells.append(f"<td{style}>{e(c)}</td>")
+        out.append("<tr>" + "".join(cells) + "</tr>")
+    out.append("</tbody></table>")
+    shead, srows = stage_rows(audit, lang)
+    out.append("<table><thead><tr>" + "".join(f"<th>{e(h)}</th>" for h in shead) + "</tr></thead><tbody>"
+               + "".join("<tr>" + "".join(f"<td>{e(c)}</td>" for c in r) + "</tr>" for r in srows)
+               + "</tbody></table>")
+    return "".join(out)

@@ -178,3 +178,13 @@ def test_jatim_realisasi_and_the_reversed_cut_on_the_command_line():
     assert "tercapai" in travel and "593.248.624" in travel and "89,6 %" in travel
     assert travel.endswith("potongan dibatalkan di perubahan")
     assert "Realisasi (Rp)" in out and "Terpakai" in out
+
+
+def test_the_readme_shows_the_buru_timeline_as_the_code_prints_it(buru):
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("$ efisiensi audit data/samples/\n", 1)[1].split("```", 1)[0]
+    shown = [line for line in block.splitlines() if line and line != "…"]
+    printed = set(buru[1].splitlines())
+    assert len(shown) > 15 and [line for line in shown if line not in printed] == []

@@ -102,6 +102,8 @@ FINDING_CODES: dict[str, str] = {
     "multi_year": "several budget years added into one stage, as asked (multi_year=True)",
     "other_year_skipped": "files or rows of another year than tahun= were left out",
     "cut_reversed": "a target met at the judged stage is no longer met at a later stage (potongan dibatalkan)",
+    "realisasi_from_months": "a realisasi-to-date cell is empty where the line's monthly realisasi cells hold "
+                             "amounts: the line's realisasi is their sum, said",
     "repeated_row": "a summary row written twice in a row (kelompok and jenis of the same name); read once",
     "ambiguous_amount_column": "two columns could be the amount and nothing in the file decides; "
                                "the one taken is named with the columns= fix",

@@ -102,13 +102,14 @@ def _cmd_baca(args: argparse.Namespace) -> int:
     return 0
 
 
-def _run_audit(args: argparse.Namespace, baseline, revised) -> int:
+def _run_audit(args: argparse.Namespace, baseline, revised, stages=None) -> int:
     from rich.console import Console
 
     from .compliance import audit
     from .report.terminal import AUDIT_TEXT, describe_audit, print_audit
 
-    _check_outputs(args, list(baseline) + list(revised or []))
+    given = [p for _, paths in stages or [] for p in paths]
+    _check_outputs(args, list(baseline or []) + list(revised or []) + given)
     _need_dask(args)
     scale = {}
     if getattr(args, "workers", None) or getattr(args, "scheduler", None) or getattr(args, "run_dir", None):
@@ -116,7 +117,12 @@ def _run_audit(args: argparse.Namespace, baseline, revised) -> int:
         if args.scheduler:
             scale["client"] = _connect(args.scheduler)
     with _progress(_show_progress(args), args.lang) as cb:
-        a = audit(baseline, revised or None, policy=args.policy, progress=cb, **scale)
+        a = audit(baseline or None, revised or None, policy=args.policy, progress=cb, stages=stages,
+                  judge_at=getattr(args, "judge_at", None), tahun=getattr(args, "tahun", None),
+                  multi_year=bool(getattr(args, "multi_year", False)), **scale)
+    if getattr(args, "judge_at", None) and not a.stages:
+        raise UsageError("--judge-at berlaku untuk lini masa (--tahap, folder berkas tahap, atau berkas "
+                         "dengan kolom tiga tahap); masukan ini hanya dua tahap")
     # outputs first: a failure is one line before any table, and a closed pipe cannot stop them
     written = []
     if args.json and args.json != "-":
@@ -136,9 +142,18 @@ def _run_audit(args: argparse.Namespace, baseline, revised) -> int:
             _reader_gone(sys.stdout)
     for path in written:
         _say(AUDIT_TEXT[args.lang]["report"].format(p=safe(path)), notes)
-    if args.fail_on_noncompliance and len(a.not_met):
+    if args.fail_on_noncompliance and (len(a.not_met) or _undone(a)):
         return 1
     return 0
+
+
+def _undone(a) -> bool:
+    """A numeric target met at the judged stage and undone at a later one (``cut_reversed``)."""
+    tl = a.timeline
+    if tl is None or tl.empty:
+        return False
+    numeric = {t.id for t in a.policy.targets if t.kind == "numeric"}
+    return bool((tl["target"].isin(numeric) & (tl["keterangan"] != "")).any())
 
 
 def _connect(address: str):
@@ -153,7 +168,42 @@ def _connect(address: str):
         raise UsageError(f"scheduler {address} tidak dapat dihubungi: {err}") from None
 
 
+def _stages_arg(items: list[str]) -> list[tuple[str, list[str]]]:
+    """``--tahap TAHAP=PATH`` given several times: the stages in the order given, the
+    files of a stage named twice kept together."""
+    from .read.stages import parse_stage
+
+    out: dict[str, list[str]] = {}
+    for item in items:
+        name, sep, path = item.partition("=")
+        if not sep or not name.strip() or not path.strip():
+            raise UsageError(f"--tahap {item!r}: tulis TAHAP=BERKAS, mis. --tahap murni=murni.xlsx")
+        stage = parse_stage(name.strip())  # an unknown stage name: one line, exit 2
+        out.setdefault(stage.label or stage.tahap, []).append(path.strip())
+    return list(out.items())
+
+
+def _check_timeline_args(args: argparse.Namespace) -> None:
+    tahap = getattr(args, "tahap", None)
+    if tahap:
+        _stages_arg(tahap)  # TAHAP=BERKAS, a known stage: said before anything else
+    if tahap and (args.baseline or args.revised or args.files):
+        raise UsageError("--tahap tidak dapat digabung dengan --baseline/--revised atau berkas lain; "
+                         "beri setiap berkas dengan --tahap TAHAP=BERKAS")
+    if args.tahun is not None and args.multi_year:
+        raise UsageError("--tahun memilih satu tahun, --multi-year menjumlahkan beberapa tahun: pilih salah satu")
+    if args.tahun is not None and not 1900 <= args.tahun <= 2100:
+        raise UsageError(f"--tahun {args.tahun}: tulis tahun anggaran empat angka, mis. --tahun 2025")
+    if args.revised and (args.tahun is not None or args.judge_at):
+        opt = "--tahun" if args.tahun is not None else "--judge-at"
+        raise UsageError(f"{opt} berlaku untuk lini masa (--tahap atau folder berkas tahap), bukan untuk "
+                         "--baseline/--revised")
+
+
 def _cmd_audit(args: argparse.Namespace) -> int:
+    _check_timeline_args(args)
+    if args.tahap:
+        return _run_audit(args, None, None, _stages_arg(args.tahap))
     if args.baseline:
         baseline = list(args.baseline) + list(args.files or [])
     elif args.files:
@@ -220,17 +270,37 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Contoh:\n  efisiensi audit --baseline murni.xlsx --revised penyesuaian.xlsx --json hasil.json\n"
                "  efisiensi audit dppa/ --policy s37-2025 --out laporan.xlsx\n"
                "  efisiensi audit --baseline murni/ --revised revisi/ --policy kebijakan-pemda.toml "
-               "--fail-on-noncompliance",
+               "--fail-on-noncompliance\n"
+               "\nLini masa (murni → pergeseran → penyesuaian → perubahan → realisasi):\n"
+               "  efisiensi audit data/samples/          folder berkas tahap SIPD satu tahun (nama berkas = tahap)\n"
+               "  efisiensi audit sipd/ --tahun 2025     hanya berkas tahun 2025 dari folder beberapa tahun\n"
+               "  efisiensi audit --tahap murni=m.xlsx --tahap penyesuaian=p.xlsx --tahap perubahan=pa.xlsx\n"
+               "  efisiensi audit dkkb.xlsx --judge-at perubahan   satu berkas dengan kolom tiga tahap\n"
+               "Target dinilai di tahap efisiensi/penyesuaian (--judge-at untuk tahap lain); tahap sesudahnya\n"
+               "dinyatakan bertahan atau 'potongan dibatalkan di <tahap>'. --fail-on-noncompliance keluar 1\n"
+               "juga bila potongan yang tercapai dibatalkan di tahap sesudahnya. Tahun berbeda dalam satu\n"
+               "lini masa, berkas yang sama di dua tahap, atau dua versi satu tahap: satu baris, status 2.",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     a.add_argument("files", nargs="*", help="berkas yang memuat dua tahap (sebelum/sesudah), atau satu tahap")
     a.add_argument("--baseline", nargs="+", metavar="PATH", help="APBD murni: berkas, folder atau pola glob")
     a.add_argument("--revised", nargs="+", metavar="PATH", help="APBD revisi: berkas, folder atau pola glob")
+    a.add_argument("--tahap", action="append", metavar="TAHAP=PATH",
+                   help="lini masa: tahap sebuah berkas/folder, diulang per tahap dan urut, mis. --tahap "
+                        "murni=a.xlsx --tahap penyesuaian=b.xlsx --tahap perubahan=c.xlsx (murni, pergeseran1, "
+                        "efisiensi, penyesuaian, perubahan, realisasi)")
+    a.add_argument("--tahun", type=int, metavar="YYYY",
+                   help="lini masa: pakai hanya berkas/baris tahun anggaran ini (berkas tahun lain dilewati, dicatat)")
+    a.add_argument("--multi-year", action="store_true",
+                   help="jumlahkan berkas beberapa tahun dalam satu tahap dengan sadar (bawaan: ditolak)")
+    a.add_argument("--judge-at", metavar="TAHAP",
+                   help="lini masa: tahap tempat target dinilai terhadap murni (bawaan: efisiensi/penyesuaian)")
     a.add_argument("--policy", default="inpres-1-2025", help="inpres-1-2025 (bawaan), s37-2025, atau berkas .toml")
     a.add_argument("--json", metavar="PATH|-", help="tulis hasil JSON ke berkas, atau '-' untuk stdout")
     a.add_argument("--out", metavar="REPORT.xlsx", help="tulis laporan Excel (bukti per baris)")
     a.add_argument("--html", metavar="RINGKASAN.html", help="tulis ringkasan HTML mandiri (untuk dibagikan, dicetak)")
     a.add_argument("--fail-on-noncompliance", action="store_true",
-                   help="keluar dengan status 1 bila target numerik tidak tercapai")
+                   help="keluar dengan status 1 bila target numerik tidak tercapai (pada lini masa: juga bila "
+                        "potongan yang tercapai dibatalkan di tahap sesudahnya)")
     a.add_argument("--progress", action="store_true", help="tampilkan kemajuan per berkas")
     a.add_argument("--workers", type=int, metavar="N",
                    help="baca dan kategorikan per berkas di N proses Dask lokal (pip install 'efisiensi[dask]')")
@@ -261,7 +331,8 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--out", default="report.xlsx", help="laporan Excel (bawaan: report.xlsx)")
     d.add_argument("--html", metavar="RINGKASAN.html", help="tulis juga ringkasan HTML")
     d.set_defaults(func=_cmd_demo, progress=False, policy="inpres-1-2025", fail_on_noncompliance=False,
-                   workers=None, scheduler=None, run_dir=None)
+                   workers=None, scheduler=None, run_dir=None, tahap=None, tahun=None, multi_year=False,
+                   judge_at=None)
     for sp in (a, b, c, e, d):  # --lang before or after the subcommand
         sp.add_argument("--lang", choices=["id", "en"], default=argparse.SUPPRESS,
                         help="bahasa keluaran / output language (id|en)")

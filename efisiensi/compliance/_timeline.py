@@ -110,8 +110,11 @@ def stage_columns(table: pd.DataFrame) -> pd.DataFrame | None:
         return None
     long = stage_amounts(table)
     named = long.loc[long["tahap"] != ""]
-    if named["tahap"].nunique() < 3 or len(named) != len(table) * named["tahap"].nunique():
+    budget = named.loc[named["tahap"] != REALISASI]  # realisasi beside the lines is no budget stage
+    if budget["tahap"].nunique() < 3 or len(budget) != len(table) * budget["tahap"].nunique():
         return None
+    if (named["tahap"] == REALISASI).sum() != len(table):  # realisasi of some lines only: not summed
+        named = budget
     keys = ["sumber_file", "sumber_sheet", "sumber_baris"]
     parts = []
     for tahap, g in named.groupby("tahap", sort=False):

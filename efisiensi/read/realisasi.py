@@ -23,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from .._errors import Finding, LoadError
+from .._format import rupiah
 from .._money import MONEY
 from .codes import clean_text
 from .grid import read_grids
@@ -114,3 +115,105 @@ def read_realisasi_summary(path: str | Path, unit: int | None = None) -> pd.Data
         frame.attrs["findings"] = [f.as_record() for f in found]
         return frame
     raise LoadError("tidak ada tabel anggaran/realisasi (kolom akun, anggaran dan realisasi)", file=str(path))
+
+
+# ------------------------------------------------------------------ realisasi columns beside the lines
+
+def _is_realisasi(text: object) -> bool:
+    det = stage_from_header(text)
+    return det is not None and det.value.tahap == REALISASI
+
+
+def realisasi_columns(header: list[str], below: list[object], months: dict[int, int]
+                      ) -> tuple[list[int], int | None]:
+    """The monthly realisasi columns and the realisasi-to-date column of a line table.
+
+    ``header`` holds the header texts by column, ``below`` the row under it (the
+    ``DKKB | REALISASI`` sub-header of a month), ``months`` the column of each month's
+    header. A month's realisasi is the column under it (or the month's own column when
+    its header says realisasi); the to-date column is the one whose header says
+    realisasi and names no month, share or remainder (``TOTAL REALISASI S/D SAAT INI``).
+    A realisasi column is never an amount of a budget stage.
+
+    >>> realisasi_columns(["", "JANUARI", "", "FEBRUARI", "", "TOTAL REALISASI S/D SAAT INI", "PROSENTASE"],
+    ...                   ["", "DKKB", "REALISASI", "DKKB", "REALISASI", "", ""], {1: 1, 2: 3})
+    ([2, 4], 5)
+    """
+    starts = sorted(months.values())
+    named = [j for j, t in enumerate(header) if str(t or "").strip()]
+    monthly = []
+    for c in starts:
+        end = next((j for j in named if j > c), len(header))
+        span = [j for j in range(c, end) if j < len(below) and _is_realisasi(below[j])]
+        if not span and _is_realisasi(header[c]):
+            span = [c]
+        if len(span) == 1:
+            monthly.append(span[0])
+    if len(monthly) != len(starts):
+        monthly = []  # months without a realisasi column each: not read as realisasi
+    month_cols = set(months.values())
+    to_date = [j for j in named if j not in month_cols and _is_realisasi(header[j])
+               and not set(normalize_header(header[j]).split()) & _NOT_SPENT]
+    return monthly, (to_date[0] if len(to_date) == 1 else None)
+
+
+_NOT_SPENT = frozenset("sisa persen prosentase persentase selisih %".split())
+
+
+def line_realisasi(header: list[str], below: list[object], months: dict[int, int], cells, keep, rownums: list[int],
+                   unit: int | None, file: str, sheet: str | None) -> tuple[dict | None, list[Finding]]:
+    """Realisasi to date of each line kept (``keep``: positions in the body), as a stage
+    record of the reader (``tahap`` realisasi, values by Excel row), and what was found.
+
+    A line's realisasi is the sum of its monthly realisasi cells where the table has them
+    (exact); the to-date column, where it states an amount, must agree (else a
+    ``row_arithmetic`` finding, the stated amount is not taken); a line whose to-date cell
+    is empty while its months hold realisasi is counted from the months, said. Lines the
+    reader did not keep (total rows, blocks that repeat other blocks) carry none, so
+    nothing is counted twice.
+    """
+    from .cells import money_column
+
+    monthly, to_date = realisasi_columns(header, below, months)
+    if not monthly and to_date is None:
+        return None, []
+    keep = list(keep)
+    found: list[Finding] = []
+
+    def column(j: int) -> list:
+        vals, _errors, _amb = money_column(cells(j), unit)
+        return vals.to_pylist()
+
+    month_vals = [column(j) for j in monthly]
+    stated = column(to_date) if to_date is not None else None
+    values: dict[str, str | None] = {}
+    filled, filled_sum, bad = [], Decimal(0), []
+    for i in keep:
+        row = rownums[i]
+        parts = [m[i] for m in month_vals if m[i] is not None]
+        months_sum = sum(parts, Decimal(0)) if parts else None
+        said = stated[i] if stated is not None else None
+        if months_sum is None:
+            value = said
+        elif said is None:
+            value = months_sum
+            if months_sum and to_date is not None:
+                filled.append(row)
+                filled_sum += months_sum
+        elif said == months_sum:
+            value = said
+        else:
+            bad.append(row)
+            found.append(Finding("row_arithmetic", f"realisasi bulanan berjumlah {months_sum}, kolom "
+                                 f"{header[to_date]!r} menulis {said}; dipakai jumlah bulanan", file, sheet, row))
+            value = months_sum
+        values[str(row)] = None if value is None else str(value)
+    name = header[to_date] if to_date is not None else "realisasi bulanan"
+    if filled:
+        shown = ", ".join(map(str, filled[:10])) + (f" … dan {len(filled) - 10} lainnya" if len(filled) > 10 else "")
+        found.append(Finding("realisasi_from_months", f"kolom {header[to_date]!r} kosong di {len(filled)} baris yang "
+                             f"realisasi bulanannya berisi (baris {shown}; Rp {rupiah(filled_sum)}); realisasi baris itu "
+                             "diambil dari jumlah bulanan", file, sheet, filled[0], "warning",
+                             detail={"rows": filled, "amount": str(filled_sum)}))
+    column_text = f"{name} (= jumlah {len(monthly)} kolom realisasi bulanan)" if monthly else name
+    return {"column": column_text, "tahap": REALISASI, "role": REALISASI, "values": values}, found

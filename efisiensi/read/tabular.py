@@ -38,6 +38,7 @@ from .columns import HEADER_SCAN_ROWS, Amount, Columns, recognise  # noqa: F401
 from .columns import find as _find
 from .grid import Sheet
 from .headers import match_header, normalize_header, resolve_amounts
+from .realisasi import line_realisasi
 from .tabular_checks import _check_arithmetic, _drop_derived_blocks, _months, _row_arithmetic
 
 _TOTAL_WORDS = re.compile(r"^\s*(jumlah|total|grand total|sub ?total|jumlah total)\b", re.I)
@@ -307,6 +308,11 @@ class TabularReader:
             findings.append(Finding("repeated_header", f"{skipped} baris judul kolom berulang atau nomor kolom "
                                     "(1 2 3 ...) dilewati", sheet.file, sheet.name, severity="info"))
         stages = _stages(cols, mapped, extras, parsed, keep, rownums)
+        realised, found = line_realisasi(cols.texts, sheet.rows[hidx + 1] if hidx + 1 < len(sheet.rows) else [],
+                                      cols.months, cells, keep, rownums, options.unit, sheet.file, sheet.name)
+        if realised is not None:  # realisasi beside the lines: a stage apart, never a budget amount
+            stages.append(realised)
+            findings += found
         others = why_amount.pop("_ambiguous", None)
         if others and not covered[keep].any():
             chosen_name = cols.texts[mapped["anggaran"]]

@@ -1,6 +1,8 @@
 """The evidence workbook: what an inspector opens, filters, checks line by line, and prints.
 
 Sheets: Ringkasan (the verdict in one sentence per target, the totals, the table and a chart),
+Lini Masa and Lini Masa per SKPD (an audit of several stages: the stages side by side, the
+judged stage, "potongan dibatalkan di perubahan", realisasi where present),
 Per SKPD (one row per SKPD for the targets that matter, sorted by shortfall, with a chart of
 the largest shortfalls), Temuan (the changed lines behind each target, travel first), Temuan
 (tetap) (the unchanged lines apart), Per SKPD rinci, Rincian (every line), Rekonsiliasi,
@@ -24,6 +26,7 @@ from .._format import percent
 from .._io import atomic_write_bytes, protected_inputs
 from .._version import __version__
 from ._xlsx import EXCEL_MAX_ROWS, Writer
+from .excel_timeline import timeline_sheets
 from .labels import target_label
 from .verdict import TONE, goal, reconciliation_line, shortfall, verdicts
 
@@ -42,6 +45,7 @@ def write_excel(audit: Audit, path: str | Path, lang: str = "id", max_rows: int 
     path = Path(path)
     w = Writer(lang, max_rows)
     _summary_sheet(w, audit)
+    timeline_sheets(w, audit)
     _agency_sheet(w, audit)
     _evidence_sheets(w, audit)
     _agency_detail_sheet(w, audit)

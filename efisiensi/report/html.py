@@ -11,6 +11,7 @@ import pandas as pd
 
 from .._format import number, percent, rupiah
 from .labels import label
+from .timeline import timeline_html
 from .verdict import reconciliation_line
 
 if TYPE_CHECKING:
@@ -40,6 +41,7 @@ def audit_html(audit: Audit, lang: str = "id") -> str:
     return (f"<div><b>{html.escape(audit.policy.name)}</b><br><small>{L('legal_source')}: "
             f"{html.escape(audit.policy.legal_source)}<br>{files}</small>"
             f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+            f"{timeline_html(audit, lang, heading='b')}"
             f"<small>{L('sheet_recon')}: {rec} · {L('sheet_notes')}: {len(audit.findings)}</small></div>")
 
 

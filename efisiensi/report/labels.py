@@ -155,4 +155,6 @@ def label(key: str, lang: str = "id") -> str:
         return LABELS[lang][key]
     if key in LINE_LABELS:
         return LINE_LABELS[key][0 if lang == "id" else 1]
+    if key.startswith("stage_"):  # a timeline stage by its own label (pergeseran-1, perubahan)
+        return key.removeprefix("stage_")
     return key

@@ -18,6 +18,7 @@ from .._io import atomic_write_text, protected_inputs
 from .._version import __version__
 from .excel import TOP_N, _agency_table
 from .labels import label, target_label
+from .timeline import timeline_html
 from .verdict import TONE, goal, reconciliation_line, shortfall, verdicts
 
 if TYPE_CHECKING:
@@ -98,6 +99,7 @@ def summary_html(audit: Audit, lang: str = "id") -> str:
                  + (f" &nbsp; <b>{L('revised_total')}:</b> {rupiah(audit.totals['revised'], lang)}" if revised else "")
                  + "</p>")
     parts += _summary_table(audit, lang, L)
+    parts.append(timeline_html(audit, lang))
     items = [(target_label(r.target, lang), [float(r.baseline)] + ([float(_na(r.revised) or 0)] if revised else []))
              for r in audit.summary.itertuples(index=False)]
     series = [(label("baseline", lang), "#8ea9db")] + ([(label("revised", lang), "#1f4e78")] if revised else [])

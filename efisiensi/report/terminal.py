@@ -146,7 +146,19 @@ def describe_audit(a, lang: str = "id") -> str:
     t = AUDIT_TEXT[lang]
     rows = [r[:-1] for r in _audit_rows(a, lang)]
     head = [t["target"], t["base"], t["rev"], t["pct"], t["goal"], t["status"], t["short"]]
-    return "\n".join([*_audit_head(a, lang), "", table(rows, head, "lrrrllr"), "", *_audit_footer(a, lang)])
+    return "\n".join([*_audit_head(a, lang), "", table(rows, head, "lrrrllr"), "", *_timeline_lines(a, lang),
+                      *_audit_footer(a, lang)])
+
+
+def _timeline_lines(a, lang: str) -> list[str]:
+    """The stages side by side (an audit of several stages), then where each stage came from."""
+    from .timeline import TEXT, has_timeline, stage_rows, text_rows
+
+    if not has_timeline(a):
+        return []
+    head, rows, align = text_rows(a, lang)
+    shead, srows = stage_rows(a, lang)
+    return [TEXT[lang]["title"], table(rows, head, align), "", table(srows, shead, "lllllr"), ""]
 
 
 def print_audit(a, lang: str = "id", console=None) -> None:
@@ -170,5 +182,30 @@ def print_audit(a, lang: str = "id", console=None) -> None:
         cells[5] = f"[{style}]{cells[5]}[/]" if style else cells[5]
         tab.add_row(*cells)
     console.print(tab)
+    _print_timeline(a, lang, console)
     for line in _audit_footer(a, lang):
         console.print(line, highlight=False)
+
+
+def _print_timeline(a, lang: str, console) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    from .timeline import TEXT, has_timeline, stage_rows, text_rows
+
+    if not has_timeline(a):
+        return
+    head, rows, align = text_rows(a, lang)
+    tab = Table(title=TEXT[lang]["title"], title_justify="left")
+    for name, al in zip(head, align, strict=True):
+        tab.add_column(escape(name), justify="right" if al == "r" else "left")
+    for row in rows:
+        tab.add_row(*(escape(safe(c)) for c in row))
+    console.print(tab)
+    shead, srows = stage_rows(a, lang)
+    st = Table()
+    for name in shead:
+        st.add_column(escape(name), justify="right" if name == shead[-1] else "left")
+    for row in srows:
+        st.add_row(*(escape(safe(c)) for c in row))
+    console.print(st)

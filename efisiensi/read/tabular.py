@@ -358,13 +358,14 @@ def _column(body: list[list[object]], j: int) -> list[object]:
 
 
 def _flag_cells(col: list[object]) -> np.ndarray:
-    """Per cell: a text that is not number-like, or a whole number 1..99 (a column number)."""
-    types = set(map(type, col))
-    memo = {c: _flag_cell(c) for c in set(col)} if types == {str} else \
-        {c: _flag_cell(c) for c in {c for c in col if type(c) is str}}
-    cells_ = map(memo.__getitem__, col) if types == {str} else \
-        (memo[c] if type(c) is str else _flag_cell(c) for c in col)
-    return np.fromiter(cells_, dtype=bool, count=len(col))
+    """Per cell: a text that is not number-like, or a whole number 1..99 (a column number);
+    each distinct cell (of its own type: ``1``, ``1.0`` and ``True`` apart) tested once."""
+    try:
+        memo = {k: _flag_cell(k[1]) for k in set(zip(map(type, col), col, strict=True))}
+        flags = map(memo.__getitem__, zip(map(type, col), col, strict=True))
+    except TypeError:  # an unhashable cell: one by one
+        flags = map(_flag_cell, col)
+    return np.fromiter(flags, dtype=bool, count=len(col))
 
 
 def _flag_cell(c: object) -> bool:

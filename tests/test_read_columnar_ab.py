@@ -233,6 +233,7 @@ def _flag_reference(c: object) -> bool:
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.one_of(st.none(), st.text(max_size=4), st.integers(-5, 200), st.floats(-5, 200),
                           st.booleans(), st.sampled_from(["1", " 3 ", "(4)", "12", "100", "1.000", "JUMLAH",
-                                                          "\u00b2", "\u0661"])), max_size=30))
+                                                          "\u00b2", "\u0661", "007", "0", "00", "99", "1.5",
+                                                          "12,", "3\n", ",", "5.0"])), max_size=30))
 def test_body_row_flags_as_the_per_row_test(col):
     assert _flag_cells(col).tolist() == [_flag_reference(c) for c in col]

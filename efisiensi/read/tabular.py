@@ -348,6 +348,8 @@ def _body(sheet: Sheet, cols: Columns) -> tuple[list[list[object]], list[int], i
 
 
 _NUMBERLIKE = re.compile(r"^[\d.,\s()+-]*$")
+_BARE_NUMBER = re.compile(r"[0-9.,]+")
+_SMALL_WHOLE = re.compile(r"0*[1-9][0-9]?")
 
 
 def _column(body: list[list[object]], j: int) -> list[object]:
@@ -369,6 +371,8 @@ def _flag_cells(col: list[object]) -> np.ndarray:
 
 
 def _flag_cell(c: object) -> bool:
+    if type(c) is str and _BARE_NUMBER.fullmatch(c):  # number-like; a column number when a whole 1..99
+        return _SMALL_WHOLE.fullmatch(c) is not None
     if isinstance(c, str) and c.strip() and not _NUMBERLIKE.match(c):
         return True
     return _numbering_candidate([c])

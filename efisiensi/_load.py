@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from . import read as _read  # noqa: F401  (registers the built-in readers)
@@ -66,6 +67,7 @@ def load_file(path: Path, options: ReadOptions, display: str | None = None,
                                         display, sheet.name, severity="info"))
             continue
         result = reader.read(sheet, options)
+        sheet.rows = []  # the grid of cells is done with: not kept alive beside the frames that follow
         findings += result.findings
         layout = result.meta.get("layout", reader.name)
         if sheet.hidden:
@@ -106,13 +108,16 @@ def _spending_only(frame: pd.DataFrame, file: str, sheet: str):
     """Revenue (4.*) and financing (6.*) lines are not spending: kept out, and said so."""
     if frame.empty or not (frame["bagan_akun"] != "").any():
         return frame, [], None
-    root = frame["kode_rekening"].str.split(".", n=1).str[0]
-    out = (root.isin(list(_NOT_SPENDING)) & (frame["bagan_akun"] != "")).to_numpy()
+    code = frame["kode_rekening"]
+    # the first segment of the code is r: the code is r, or starts with "r." (string kernels, no split)
+    root = {r: ((code == r) | code.str.startswith(r + ".")).fillna(False).to_numpy(dtype=bool)
+            for r in _NOT_SPENDING}
+    out = np.logical_or.reduce(list(root.values())) & (frame["bagan_akun"] != "").to_numpy(dtype=bool)
     if not out.any():
         return frame, [], None
     notes = []
     for r, name in _NOT_SPENDING.items():
-        part = frame[(root == r).to_numpy() & out]
+        part = frame[root[r] & out]
         if len(part):
             notes.append(f"{name} ({r}.*) {len(part)} baris, {rupiah(money_sum(part['anggaran']))}")
     msg = "; ".join(notes) + ": bukan belanja, tidak dihitung dalam total belanja dan audit"

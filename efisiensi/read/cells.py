@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .._money import MONEY_TYPE
-from .numbers import detect_style, parse_column
+from .numbers import parse_column, parse_distinct
 
 ZERO_MONEY = pa.scalar(Decimal("0.00"), type=MONEY_TYPE)
 
@@ -30,8 +30,8 @@ def money_column(cells: list[object], unit: int | None = None) -> tuple[pa.Array
     The same values as :func:`efisiensi.read.numbers.parse_column` cell by cell, but
     numeric cells (what xlsx exports hold) that are a sen amount up to binary-float noise
     (``x * 100`` within 16 ulp of an integer, ``|x| < 10^12``) are rounded in numpy. Every other cell (text, half-sen floats, huge or
-    non-finite numbers, booleans) goes through :func:`parse_column`, once per
-    distinct text, with the style decided on the whole column.
+    non-finite numbers, booleans) goes through :func:`~efisiensi.read.numbers.parse_distinct`,
+    once per distinct cell, with the style decided on the whole column.
 
     >>> vals, errors, amb = money_column([1.25, "1.234,50", 24597416.009999998, "", "#REF!", 7, 1.005])
     >>> vals.to_pylist(), sorted(errors), amb
@@ -44,9 +44,13 @@ def money_column(cells: list[object], unit: int | None = None) -> tuple[pa.Array
         parsed = parse_column(cells)
         vals = [None if v is None else v * unit for v in parsed.values]
         return pa.array(vals, type=MONEY_TYPE), parsed.errors, parsed.ambiguous
-    isnum = np.fromiter(((type(v) is float or (type(v) is int and -_BIG_INT < v < _BIG_INT)) for v in cells),
-                        dtype=bool, count=n)
-    num_idx = np.flatnonzero(isnum)
+    types = set(map(type, cells))
+    if float in types or int in types:
+        isnum = np.fromiter(((type(v) is float or (type(v) is int and -_BIG_INT < v < _BIG_INT)) for v in cells),
+                            dtype=bool, count=n)
+        num_idx = np.flatnonzero(isnum)
+    else:  # a text column (CSV): no numeric cell to round
+        num_idx = np.zeros(0, dtype=np.int64)
     cents = np.zeros(n, dtype=np.int64)
     fast = np.zeros(n, dtype=bool)
     if len(num_idx):
@@ -63,35 +67,27 @@ def money_column(cells: list[object], unit: int | None = None) -> tuple[pa.Array
             ok[np.searchsorted(num_idx, np.array(ints)[big])] = False
         cents[num_idx[ok]] = r[ok].astype(np.int64)
         fast[num_idx[ok]] = True
-    slow_idx = np.flatnonzero(~fast).tolist()
+    slow = np.flatnonzero(~fast)
     errors: dict[int, str] = {}
     ambiguous: dict[int, str] = {}
-    if slow_idx:
-        slow_cells = [cells[i] for i in slow_idx]
-        style = detect_style(c for c in cells if isinstance(c, str))
-        parsed = parse_column(slow_cells, style)
-        errors = {slow_idx[k]: why for k, why in parsed.errors.items()}
-        ambiguous = {slow_idx[k]: txt for k, txt in parsed.ambiguous.items()}
-        slow_vals = parsed.values
-    else:
-        slow_vals = []
-    valid = fast.copy()
-    big: list[tuple[int, Decimal]] = []
-    for i, v in zip(slow_idx, slow_vals, strict=True):
-        if v is None:
-            continue
-        c = int(v.scaleb(2))
-        if -(2**63) < c < 2**63:
-            cents[i] = c
-            valid[i] = True
-        else:
-            big.append((i, v))
-    if big:  # beyond int64 cents: build from Decimal objects (rare)
-        vals = [None] * n
+    if not len(slow):
+        return _decimal_from_cents(cents, fast), errors, ambiguous
+    # every other cell: once per distinct cell, the style decided on the column's texts
+    # (only slow cells can be texts)
+    slow_cells = cells if len(slow) == n else [cells[i] for i in slow.tolist()]
+    d = parse_distinct(slow_cells)
+    errors = {int(slow[k]): why for k, why in d.errors().items()}
+    ambiguous = {int(slow[k]): txt for k, txt in d.ambiguous().items()}
+    cents[slow] = d.cents[d.codes]
+    valid = fast
+    valid[slow] = d.valid[d.codes]
+    huge = {k: v for k, v in d.exact.items() if not d.valid[k]}
+    if huge:  # beyond int64 cents: build from Decimal objects (rare)
+        vals: list[Decimal | None] = [None] * n
         for i in np.flatnonzero(valid).tolist():
             vals[i] = Decimal(int(cents[i])).scaleb(-2)
-        for i, v in big:
-            vals[i] = v
+        for k in np.flatnonzero(np.isin(d.codes, list(huge))).tolist():
+            vals[int(slow[k])] = huge[int(d.codes[k])]
         return pa.array(vals, type=MONEY_TYPE), errors, ambiguous
     return _decimal_from_cents(cents, valid), errors, ambiguous
 
@@ -145,6 +141,10 @@ def _text_column(values: list[object]) -> _Text:
     ['2025', 'Dinas', '', '2025', '1.5']
     """
     types = set(map(type, values))
+    if types and types <= {str, type(None)}:
+        out = _dictionary(values)
+        if out is not None:
+            return out
     if not types <= {str, float, int, type(None)}:
         values = _text(values)
     arr = np.empty(len(values), dtype=object)
@@ -163,3 +163,22 @@ def _text_column(values: list[object]) -> _Text:
     out = np.empty(len(texts), dtype=object)
     out[:] = texts
     return _Text(codes.astype(np.int64, copy=False), out)
+
+
+def _dictionary(values: list[object]) -> _Text | None:
+    """Texts and empty cells factorized in Arrow (the codes ``pd.factorize`` gives: distinct
+    texts in order of first occurrence, every ``None`` one code after them); None when a
+    text cannot go to Arrow (a lone surrogate)."""
+    try:
+        enc = pa.array(values, type=pa.string()).dictionary_encode()
+    except (pa.ArrowException, UnicodeError):
+        return None
+    uniques = enc.dictionary.to_pylist()
+    texts = [_text_one(u) for u in uniques]
+    indices = enc.indices
+    if indices.null_count:
+        indices = pc.fill_null(indices, len(texts))
+        texts.append("")
+    out = np.empty(len(texts), dtype=object)
+    out[:] = texts
+    return _Text(indices.to_numpy().astype(np.int64), out)

@@ -26,6 +26,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, DecimalException
 
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from .._errors import EfisiensiError
 
 SEN = Decimal("0.01")
@@ -47,6 +52,14 @@ _DOTS_ONLY_AMBIG = re.compile(r"^\d{1,3}(?:\.\d{3})+\.\d{2}$")  # 770.322.000.00
 _DIGIT_SPACE = re.compile(r"(?<=\d)[\s\u00a0\u2007\u202f]+(?=\d)")
 _FIRST_GROUP = re.compile(r"(?:^|[^\d.,])\d{1,3}$")
 _LAST_GROUP = re.compile(r"^\d{3}(?:[.,]\d+)?(?:\D.*)?$")
+# a text of digits, dots and commas only is its own clean core (see _clean)
+_BARE = re.compile(r"[\d.,]+")
+_ONE = Decimal(1)
+# the plain forms most cells take, read without the general path (see _fast_cents); ASCII
+# digits only, at most 15 of them before the decimal mark so that cents fit in int64
+_FAST = {"id": re.compile(r"([0-9]{1,3}(?:\.[0-9]{3}){1,4}|[0-9]{1,15})(?:,([0-9]{1,2}))?"),
+         "us": re.compile(r"([0-9]{1,3}(?:,[0-9]{3}){1,4}|[0-9]{1,15})(?:\.([0-9]{1,2}))?")}
+_FAST["plain"] = _FAST["us"]
 
 
 class AmountError(EfisiensiError, ValueError):
@@ -108,6 +121,8 @@ class ParsedColumn:
 
 def _clean(text: str) -> tuple[str, bool, Decimal]:
     """Strip currency, spaces, sign markers and unit suffix; return (core, negative, multiplier)."""
+    if _BARE.fullmatch(text):  # nothing to strip: every step below leaves it as it is
+        return text, False, _ONE
     s = _SPACES.sub("", text).replace("^", ",")
     s = _CURRENCY.sub("", s)
     if s.endswith(",-") or s.endswith(".-"):
@@ -162,6 +177,10 @@ def detect_style(cells: Iterable[object]) -> str:
         ev = _evidence(_clean(cell)[0])
         if ev:
             votes[ev] += n
+    return _style_of(votes)
+
+
+def _style_of(votes: dict[str, int]) -> str:
     if votes[ID] > max(votes[US], votes[PLAIN]):
         return ID
     if votes[US] >= votes[PLAIN] and votes[US] > 0:
@@ -339,40 +358,176 @@ def is_ambiguous(cell: object, style: str | None = ID) -> bool:
     return _spaced(cell, core, style or _evidence(core) or PLAIN) is not None
 
 
+def _fast_cents(texts: list[str], style: str) -> tuple[np.ndarray, np.ndarray]:
+    """Which texts are plain (``1.234.567``, ``2.500,5`` in an id column; ``1,234.50``,
+    ``700`` in a us/plain one) and their cents, read in Arrow; every other text takes the
+    general path.
+
+    What :func:`parse_amount` returns for these, without an error or an ambiguity: no sign,
+    currency, unit or space, at most two decimals, far below :data:`MAX_ABS`.
+    """
+    pattern = _FAST.get(style)
+    none = np.zeros(len(texts), dtype=bool), np.zeros(len(texts), dtype=np.int64)
+    if pattern is None or not texts:
+        return none
+    try:
+        arr = pa.array(texts, type=pa.string())
+    except (pa.ArrowException, UnicodeError):  # e.g. a lone surrogate: the general path reads it
+        return none
+    hit = pc.match_substring_regex(arr, "^(?:" + pattern.pattern + ")$")
+    plain = arr.filter(hit)
+    thousands, mark = (".", ",") if style == ID else (",", ".")
+    plain = pc.replace_substring(plain, thousands, "")
+    if mark != ".":
+        plain = pc.replace_substring(plain, mark, ".")
+    dec = pc.cast(plain, pa.decimal128(17, 2))  # exact: at most 15 + 2 digits
+    words = np.frombuffer(dec.buffers()[1], dtype="<i8").reshape(-1, 2)[dec.offset: dec.offset + len(dec), 0]
+    ok = hit.to_numpy(zero_copy_only=False)
+    cents = np.zeros(len(texts), dtype=np.int64)
+    cents[ok] = words
+    return ok, cents
+
+
+@dataclass(frozen=True)
+class Distinct:
+    """A column parsed once per distinct cell (what :func:`parse_column` and
+    :func:`efisiensi.read.cells.money_column` share).
+
+    ``codes[i]`` is the distinct cell of cell ``i``. Per distinct cell: ``cents`` where
+    ``valid`` (the reading fits int64 cents), ``exact`` the Decimal of every reading made by
+    :func:`parse_amount` (``valid`` or not), ``reasons`` why a cell is unreadable and
+    ``flagged`` the cells read with a format worth a look (``texts`` holds their ``str``).
+    """
+
+    style: str
+    codes: np.ndarray
+    cents: np.ndarray
+    valid: np.ndarray
+    exact: dict[int, Decimal]
+    reasons: dict[int, Reason]
+    flagged: np.ndarray
+    texts: dict[int, str]
+
+    def values(self) -> list[Decimal | None]:
+        """The reading of each distinct cell (None: empty or unreadable)."""
+        out: list[Decimal | None] = [None] * len(self.valid)
+        for k, c in zip(np.flatnonzero(self.valid).tolist(), self.cents[self.valid].tolist(), strict=True):
+            out[k] = Decimal(c).scaleb(-2)
+        for k, v in self.exact.items():
+            out[k] = v
+        return out
+
+    def errors(self) -> dict[int, Reason]:
+        """Position -> reason of every unreadable cell, in row order."""
+        return self._rows(self.reasons)
+
+    def ambiguous(self) -> dict[int, str]:
+        """Position -> original text of every cell read with a format worth a look."""
+        return self._rows(self.texts)
+
+    def _rows(self, by_distinct: dict[int, str]) -> dict[int, str]:
+        if not by_distinct:
+            return {}
+        mark = np.zeros(len(self.valid), dtype=bool)
+        mark[list(by_distinct)] = True
+        rows = np.flatnonzero(mark[self.codes])
+        return dict(zip(rows.tolist(), map(by_distinct.__getitem__, self.codes[rows].tolist()), strict=True))
+
+
+def _read_one(cell: object, style: str) -> tuple[Decimal | None, Reason | None, bool]:
+    """One distinct cell by the general path: (value, reason it is unreadable, flagged)."""
+    try:
+        value = parse_amount(cell, style)
+    except AmountError as err:
+        return None, Reason.of(err), False
+    except Exception as err:  # noqa: BLE001 - any odd cell is a finding, never a crash
+        return None, Reason.of(AmountError(f"bukan angka: {type(err).__name__}")), False
+    return value, None, is_ambiguous(cell, style)
+
+
+def _factorize(cells: Sequence[object]) -> tuple[np.ndarray, list[object]]:
+    """Codes and distinct cells, cells equal only when of the same type (``1``, ``1.0`` and
+    ``True`` stay apart; every NaN is one cell)."""
+    n = len(cells)
+    types = set(map(type, cells))
+    if types <= {str, type(None)}:
+        arr = np.empty(n, dtype=object)
+        arr[:] = cells
+        codes, uniques = pd.factorize(arr, use_na_sentinel=True)
+        distinct: list[object] = uniques.tolist()
+        if type(None) in types:
+            codes = np.where(codes < 0, len(distinct), codes)
+            distinct.append(None)
+        return codes.astype(np.int64, copy=False), distinct
+    index: dict[object, int] = {}
+    distinct = []
+    out = np.empty(n, dtype=np.int64)
+    for i, cell in enumerate(cells):
+        key = (type(cell), cell) if not isinstance(cell, float) or not math.isnan(cell) else ("nan",)
+        try:
+            k = index.get(key)
+        except TypeError:  # unhashable: a distinct cell of its own
+            k, key = None, None
+        if k is None:
+            k = len(distinct)
+            distinct.append(cell)
+            if key is not None:
+                index[key] = k
+        out[i] = k
+    return out, distinct
+
+
+def parse_distinct(cells: Sequence[object], style: str | None = None) -> Distinct:
+    """Parse a column once per distinct cell: the work of :func:`parse_column`, with the
+    per-cell results left as codes into the distinct readings.
+
+    The style is decided on the whole column as :func:`detect_style` does (each distinct
+    text votes as often as it occurs). Plain texts are read by :func:`_fast_cents`, every
+    other cell by :func:`parse_amount`; both give the same reading (tests/test_numbers_ab.py).
+    """
+    codes, distinct = _factorize(cells)
+    if style is None:
+        counts = np.bincount(codes, minlength=len(distinct)).tolist()
+        votes = {ID: 0, US: 0, PLAIN: 0}
+        for cell, k in zip(distinct, counts, strict=True):
+            if isinstance(cell, str) and (ev := _evidence(_clean(cell)[0])):
+                votes[ev] += k
+        style = _style_of(votes)
+    m = len(distinct)
+    strs = [k for k, c in enumerate(distinct) if type(c) is str]
+    hit, fast = _fast_cents([distinct[k] for k in strs], style)
+    cents = np.zeros(m, dtype=np.int64)
+    valid = np.zeros(m, dtype=bool)
+    idx = np.array(strs, dtype=np.int64)[hit]
+    cents[idx], valid[idx] = fast[hit], True
+    exact: dict[int, Decimal] = {}
+    reasons: dict[int, Reason] = {}
+    flagged = np.zeros(m, dtype=bool)
+    texts: dict[int, str] = {}
+    for k in np.flatnonzero(~valid).tolist():
+        cell = distinct[k]
+        value, why, odd = _read_one(cell, style)
+        if why is not None:
+            reasons[k] = why
+        elif value is not None:
+            exact[k] = value
+            c = int(value.scaleb(2))
+            if -(2**63) < c < 2**63:
+                cents[k], valid[k] = c, True
+            if odd:
+                flagged[k], texts[k] = True, str(cell)
+    return Distinct(style, codes, cents, valid, exact, reasons, flagged, texts)
+
+
 def parse_column(cells: Sequence[object], style: str | None = None) -> ParsedColumn:
     """Parse a whole amount column; unreadable cells become ``None`` with a reason.
 
-    Each distinct text is parsed once (real files repeat amounts heavily).
+    Each distinct cell is parsed once (real files repeat amounts heavily).
 
     >>> col = parse_column(["1.000,50", "#REF!", "", "2.000"])
     >>> col.style, col.values, sorted(col.errors)
     ('id', [Decimal('1000.50'), None, None, Decimal('2000.00')], [1])
     """
-    style = style or detect_style(cells)
-    cache: dict[object, Decimal | None | AmountError] = {}
-    values: list[Decimal | None] = []
-    errors: dict[int, str] = {}
-    ambiguous: dict[int, str] = {}
-    for i, cell in enumerate(cells):
-        key = (type(cell), cell) if not isinstance(cell, float) or not math.isnan(cell) else ("nan",)
-        try:
-            hit = cache[key]
-        except (KeyError, TypeError):
-            try:
-                hit = parse_amount(cell, style)
-            except AmountError as err:
-                hit = err
-            except Exception as err:  # noqa: BLE001 - any odd cell is a finding, never a crash
-                hit = AmountError(f"bukan angka: {type(err).__name__}")
-            try:
-                cache[key] = hit
-            except TypeError:
-                pass
-        if isinstance(hit, AmountError):
-            values.append(None)
-            errors[i] = Reason.of(hit)
-        else:
-            values.append(hit)
-            if is_ambiguous(cell, style):
-                ambiguous[i] = str(cell)
-    return ParsedColumn(values, style, errors, ambiguous)
+    d = parse_distinct(cells, style)
+    values = list(map(d.values().__getitem__, d.codes.tolist()))
+    return ParsedColumn(values, d.style, d.errors(), d.ambiguous())

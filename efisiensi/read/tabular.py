@@ -92,10 +92,10 @@ class TabularReader:
             return ReadResult(pd.DataFrame(), findings)
         body, rownums, skipped = _body(sheet, cols)
         width = len(cols.texts)
-        if any(len(r) < width for r in body):
+        if min(map(len, body), default=width) < width:
             body = [r + [""] * (width - len(r)) if len(r) < width else r for r in body]
         n = len(body)
-        ncols = min((len(r) for r in body), default=width)
+        ncols = min(map(len, body), default=width)
 
         def cells(j: int | None) -> list[object]:
             return list(map(itemgetter(j), body)) if j is not None and j < ncols else [""] * n
@@ -334,13 +334,14 @@ def _body(sheet: Sheet, cols: Columns) -> tuple[list[list[object]], list[int], i
     rownums = sheet.row_numbers[start:]
     header_keys = {j: normalize_header(t) for j, t in enumerate(cols.texts) if t}
     amount_cols = [a.col for a in cols.amounts] or list(header_keys)
+    # cheap test first, per distinct cell: only rows whose amount cells are text can be
+    # headers, only rows with a small whole number can be numbering
+    look = np.zeros(len(body), dtype=bool)
+    for j in amount_cols:
+        look |= _flag_cells(_column(body, j))
     drop = []
-    for i, row in enumerate(body):
-        # cheap test first: only rows whose amount cells are text can be headers or numbering
-        cells_ = [row[j] for j in amount_cols if j < len(row)]
-        if not any(isinstance(c, str) and c.strip() and not _NUMBERLIKE.match(c) for c in cells_) \
-                and not _numbering_candidate(cells_):
-            continue
+    for i in np.flatnonzero(look).tolist():
+        row = body[i]
         if _is_numbering(row) or sum(1 for j, k in header_keys.items()
                                      if j < len(row) and isinstance(row[j], str) and
                                      normalize_header(row[j]) == k) >= 2:
@@ -353,11 +354,39 @@ def _body(sheet: Sheet, cols: Columns) -> tuple[list[list[object]], list[int], i
 
 
 _NUMBERLIKE = re.compile(r"^[\d.,\s()+-]*$")
+_BARE_NUMBER = re.compile(r"[0-9.,]+")
+_SMALL_WHOLE = re.compile(r"0*[1-9][0-9]?")
+
+
+def _column(body: list[list[object]], j: int) -> list[object]:
+    """Cell ``j`` of every row (None where a row is shorter)."""
+    if min(map(len, body), default=j + 1) > j:
+        return list(map(itemgetter(j), body))
+    return [r[j] if j < len(r) else None for r in body]
+
+
+def _flag_cells(col: list[object]) -> np.ndarray:
+    """Per cell: a text that is not number-like, or a whole number 1..99 (a column number);
+    each distinct cell (of its own type: ``1``, ``1.0`` and ``True`` apart) tested once."""
+    try:
+        memo = {k: _flag_cell(k[1]) for k in set(zip(map(type, col), col, strict=True))}
+        flags = map(memo.__getitem__, zip(map(type, col), col, strict=True))
+    except TypeError:  # an unhashable cell: one by one
+        flags = map(_flag_cell, col)
+    return np.fromiter(flags, dtype=bool, count=len(col))
+
+
+def _flag_cell(c: object) -> bool:
+    if type(c) is str and _BARE_NUMBER.fullmatch(c):  # number-like; a column number when a whole 1..99
+        return _SMALL_WHOLE.fullmatch(c) is not None
+    if isinstance(c, str) and c.strip() and not _NUMBERLIKE.match(c):
+        return True
+    return _numbering_candidate([c])
 
 
 def _numbering_candidate(cells_: list[object]) -> bool:
     for c in cells_:
-        if isinstance(c, str) and c.strip().strip("()").isdigit():
+        if isinstance(c, str) and c.strip().strip("()").isdecimal():
             c = int(c.strip().strip("()"))
         if isinstance(c, (int, float)) and not isinstance(c, bool) and 0 < c < 100 and float(c).is_integer():
             return True

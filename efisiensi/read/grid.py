@@ -129,14 +129,20 @@ def read_text_table(path: Path, display: str, limits: Limits | None = None) -> l
         raise LoadError(f"berkas berisi {lines:,} baris, melebihi batas {max_rows:,} "
                         f"({raise_hint('max_rows')})", file=display)
     wide: list[tuple[int, int, int]] = []
+    repaired: list[tuple[int, int, int, int]] = []
     try:
-        rows, notes = parse_csv_text(text, limits.max_cell_chars, wide, limits)
+        rows, notes = parse_csv_text(text, limits.max_cell_chars, wide, limits, repaired)
     except LoadError as err:
         raise LoadError(err.message, file=display, row=err.row) from None
     del text
     findings = [Finding("too_many_fields", f"baris berisi {n} kolom, lebih banyak dari judul kolomnya ({m}); "
                         "mungkin angka seperti 1,234,567.00 tanpa tanda kutip memecah kolom",
                         display, None, k, "warning", {"fields": n, "usual": m}) for k, n, m in wide]
+    findings += [Finding("file_note", f"tanda kutip di tengah sel pada baris berkas {a} tidak tertutup dan "
+                         f"menelan baris berkas {a + 1}–{b}; semuanya dibaca sebagai {r2 - r1 + 1} baris "
+                         f"tersendiri (baris {r1}–{r2}), seperti dibaca Excel; periksa baris itu",
+                         display, None, r1, "warning", {"rows": [r1, r2], "lines": [a, b]})
+                 for r1, r2, a, b in repaired]
     if wide:
         notes.append(f"{len(wide):,} baris berisi lebih banyak kolom dari judul kolomnya (baris "
                      f"{rows_text([k for k, _, _ in wide])}); periksa pemisah dan tanda kutip")

@@ -287,8 +287,8 @@ class _Cells:
 
 def parse_csv_text(text: str, max_cell_chars: int | None = None,
                    wide: list[tuple[int, int, int]] | None = None, limits: Limits | None = None,
-                   repaired: list[tuple[int, int, int, int]] | None = None, fast: bool = True
-                   ) -> tuple[list[list[object]], list[str]]:
+                   repaired: list[tuple[int, int, int, int]] | None = None, fast: bool = True,
+                   starts: list[int] | None = None) -> tuple[list[list[object]], list[str]]:
     """Parse CSV text with per-record separator choice; returns rows and notes.
 
     >>> parse_csv_text("Judul,Penjabaran APBD,,,;;;;\\nKode;Uraian;Jumlah\\n5.2;Jasa, Ahli;675.000,00\\n")[0]
@@ -304,6 +304,7 @@ def parse_csv_text(text: str, max_cell_chars: int | None = None,
 
     ``fast`` first tries :func:`.csvfast.fast_parse` (pyarrow, for a clean file; it declines
     anything else and gives the same rows); ``fast=False`` is the general path alone.
+    ``starts`` receives the physical line each row starts on (the general path gives it).
     """
     limits = limits or LIMITS
     cap = limits.max_cell_chars if max_cell_chars is None else max_cell_chars
@@ -311,7 +312,7 @@ def parse_csv_text(text: str, max_cell_chars: int | None = None,
         csv.field_size_limit(min(cap, 2**31 - 1))
     check_cells = _Cells(text, limits)
     got = None
-    if fast:
+    if fast and starts is None:
         from .csvfast import fast_parse
 
         got = fast_parse(text, _main_and_modal, _one_record, check_cells,
@@ -319,7 +320,7 @@ def parse_csv_text(text: str, max_cell_chars: int | None = None,
     if got is not None:
         rows, used, notes = got
     else:
-        rows, used, notes = _general(text, limits, cap, check_cells, repaired)
+        rows, used, notes = _general(text, limits, cap, check_cells, repaired, starts)
     if wide is not None:
         wide += _wider_than_header(rows)
     if len(used) > 1:
@@ -328,7 +329,7 @@ def parse_csv_text(text: str, max_cell_chars: int | None = None,
 
 
 def _general(text: str, limits: Limits, cap: int, check_cells: _Cells,
-             repaired: list[tuple[int, int, int, int]] | None
+             repaired: list[tuple[int, int, int, int]] | None, starts: list[int] | None = None
              ) -> tuple[list[list[object]], set[str], list[str]]:
     """Every record split on its own separator (see the module docstring)."""
     records = _records(text)
@@ -359,11 +360,15 @@ def _general(text: str, limits: Limits, cap: int, check_cells: _Cells,
                 if repaired is not None:
                     last = line + sum(p.count("\n") + 1 for p in hidden) - 1
                     repaired.append((len(rows) + 1, len(rows) + len(parts), line, last))
+        at = line
         for fields, delim, raw in parts:
             if len(raw) > cap and max(map(len, fields), default=0) > cap:
                 raise _cell_error(max(map(len, fields)), cap, len(rows) + 1)
             if any(f for f in fields if f.strip()):
                 used.add(delim)
             rows.append(fields)
+            if starts is not None:
+                starts.append(at)
+                at += raw.count("\n") + 1
         line += rec.count("\n") + 1
     return rows, used, notes

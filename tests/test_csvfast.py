@@ -153,6 +153,34 @@ def test_a_stray_quote_in_a_bare_field_is_read_as_the_lines_it_swallowed(tmp_pat
         ("file_note", 2, {"rows": [2, 4], "lines": [2, 4]})]
 
 
+def test_a_quoted_field_holding_records_is_said_on_both_paths(tmp_path):
+    # the opening quote is at a field's start: every CSV reader (and Excel) reads one field up to
+    # the closing quote; the lines inside look like the file's records, so it is said, not split
+    text = ('Kode,Uraian,Jumlah,Ket\n5.2.1,"Honor,100,x\n5.2.2,Rapat,200,y\n5.2.3,Makan,300,z",ok\n'
+            "5.2.4,Lain,400,\n")
+    for fast in (True, False):
+        suspect = []
+        rows, _ = parse_csv_text(text, suspect=suspect, fast=fast)
+        assert len(rows) == 3 and suspect == [(2, 2)]
+    path = tmp_path / "kutip.csv"
+    path.write_text(text, encoding="utf-8")
+    sheet = ef.read.grid.read_grids(path)[0]
+    assert [(f.code, f.row, f.detail) for f in sheet.findings] == [
+        ("file_note", 2, {"rows": [2], "record_like_lines": 2})]
+
+
+def test_no_real_file_has_a_quoted_field_holding_records():
+    need(REAL)
+    # the real multi-line Keterangan hold rincian lines ("1 paket x 10.000.000,00 = ..."), not records
+    hits = {}
+    for path in REAL_FILES:
+        suspect = []
+        parse_csv_text(decode_text(path.read_bytes())[0], suspect=suspect)
+        if suspect:
+            hits[path.name] = suspect
+    assert hits == {}
+
+
 def test_a_well_quoted_multi_line_field_is_not_a_repair():
     text = 'Kode;Uraian;Jumlah\n5.2;"Sumber Dana : DAU\nLokasi : Kab";1.000,00\n5.3;x;2,50\n'
     general, default = _both(text)

@@ -138,7 +138,7 @@ def _grid(enc: bytes, main: str, width: int, rows: int, quoted: bool, longest: i
 
 
 def fast_parse(text: str, main_and_modal, split_record, check_cells, max_record: int
-               ) -> tuple[list[list[object]], set[str], list[str]] | None:
+               ) -> tuple[list[list[object]], set[str], list[str], list[int], str, int] | None:
     """The general path's result for a clean text, or None to decline.
 
     The general path's own pieces are passed in (one implementation of each):
@@ -146,7 +146,7 @@ def fast_parse(text: str, main_and_modal, split_record, check_cells, max_record:
     ``split_record(rec, main, modal, notes)`` is its one-record split (fields, separator);
     ``check_cells(main, records)`` raises its max_cells error. Records longer than
     ``max_record`` decline (the general path checks their fields and characters).
-    Returns (rows, separators used, notes).
+    Returns (rows, separators used, notes, indices of multi-line rows, main separator, usual width).
     """
     if "\x00" in text:
         return None
@@ -202,4 +202,6 @@ def fast_parse(text: str, main_and_modal, split_record, check_cells, max_record:
             used.add(main)
     else:
         used.add(main)  # main is in used already
-    return grid, used, notes
+    ends = bounds[:-1] + _lengths(arr)
+    multi = np.flatnonzero(count.within("\n", ends) > 0).tolist()
+    return grid, used, notes, multi, main, modal

@@ -289,7 +289,8 @@ class _Cells:
 def parse_csv_text(text: str, max_cell_chars: int | None = None,
                    wide: list[tuple[int, int, int]] | None = None, limits: Limits | None = None,
                    repaired: list[tuple[int, int, int, int]] | None = None, fast: bool = True,
-                   starts: list[int] | None = None) -> tuple[list[list[object]], list[str]]:
+                   starts: list[int] | None = None, suspect: list[tuple[int, int]] | None = None
+                   ) -> tuple[list[list[object]], list[str]]:
     """Parse CSV text with per-record separator choice; returns rows and notes.
 
     >>> parse_csv_text("Judul,Penjabaran APBD,,,;;;;\\nKode;Uraian;Jumlah\\n5.2;Jasa, Ahli;675.000,00\\n")[0]
@@ -306,6 +307,10 @@ def parse_csv_text(text: str, max_cell_chars: int | None = None,
     ``fast`` first tries :func:`.csvfast.fast_parse` (pyarrow, for a clean file; it declines
     anything else and gives the same rows); ``fast=False`` is the general path alone.
     ``starts`` receives the physical line each row starts on (the general path gives it).
+    ``suspect`` receives (row, lines) for a quoted field holding two or more lines that look like
+    records of the file (a code, then the usual number of separators): a quote that opened a field
+    at its start and closed many records later. Every CSV reader and Excel read it as one field,
+    so it is not re-split, only said.
     """
     limits = limits or LIMITS
     cap = limits.max_cell_chars if max_cell_chars is None else max_cell_chars
@@ -319,9 +324,11 @@ def parse_csv_text(text: str, max_cell_chars: int | None = None,
         got = fast_parse(text, _main_and_modal, _one_record, check_cells,
                          min(limits.max_line_chars, limits.max_fields, cap))
     if got is not None:
-        rows, used, notes = got
+        rows, used, notes, multi, main, modal = got
     else:
-        rows, used, notes = _general(text, limits, cap, check_cells, repaired, starts)
+        rows, used, notes, multi, main, modal = _general(text, limits, cap, check_cells, repaired, starts)
+    if suspect is not None:
+        suspect += _record_like_fields(rows, multi, main, modal)
     if wide is not None:
         wide += _wider_than_header(rows)
     if len(used) > 1:
@@ -331,7 +338,7 @@ def parse_csv_text(text: str, max_cell_chars: int | None = None,
 
 def _general(text: str, limits: Limits, cap: int, check_cells: _Cells,
              repaired: list[tuple[int, int, int, int]] | None, starts: list[int] | None = None
-             ) -> tuple[list[list[object]], set[str], list[str]]:
+             ) -> tuple[list[list[object]], set[str], list[str], list[int], str, int]:
     """Every record split on its own separator (see the module docstring)."""
     records = _records(text)
     _check_records(records, limits, cap)
@@ -345,6 +352,7 @@ def _general(text: str, limits: Limits, cap: int, check_cells: _Cells,
     others = [d for d in _SEPARATORS if d != main]
     used = set()
     rows: list[list[object]] = []
+    multi: list[int] = []
     line = 1
     for k, rec in enumerate(records):
         if bulk is not None and not rec.startswith('"') and not any(d in rec for d in others):
@@ -367,9 +375,29 @@ def _general(text: str, limits: Limits, cap: int, check_cells: _Cells,
                 raise _cell_error(max(map(len, fields)), cap, len(rows) + 1)
             if any(f for f in fields if f.strip()):
                 used.add(delim)
+            if "\n" in raw:
+                multi.append(len(rows))
             rows.append(fields)
             if starts is not None:
                 starts.append(at)
                 at += raw.count("\n") + 1
         line += rec.count("\n") + 1
-    return rows, used, notes
+    return rows, used, notes, multi, main, modal
+
+
+_CODE_START = re.compile(r"\s*\d+(?:\s*\.\s*\d+)+")
+
+
+def _record_like_fields(rows: list[list[object]], multi: list[int], main: str, modal: int
+                        ) -> list[tuple[int, int]]:
+    """(row number, lines) of rows with a field whose lines look like the file's records."""
+    need = max(2, modal - 1)
+    out = []
+    for i in multi:
+        for cell in rows[i]:
+            if isinstance(cell, str) and "\n" in cell:
+                like = sum(1 for ln in cell.split("\n") if ln.count(main) >= need and _CODE_START.match(ln))
+                if like >= 2:
+                    out.append((i + 1, like))
+                    break
+    return out

@@ -131,8 +131,9 @@ def read_text_table(path: Path, display: str, limits: Limits | None = None) -> l
                         f"({raise_hint('max_rows')})", file=display)
     wide: list[tuple[int, int, int]] = []
     repaired: list[tuple[int, int, int, int]] = []
+    suspect: list[tuple[int, int]] = []
     try:
-        rows, notes = parse_csv_text(text, limits.max_cell_chars, wide, limits, repaired)
+        rows, notes = parse_csv_text(text, limits.max_cell_chars, wide, limits, repaired, suspect=suspect)
     except LoadError as err:
         raise LoadError(err.message, file=display, row=err.row) from None
     del text
@@ -144,6 +145,11 @@ def read_text_table(path: Path, display: str, limits: Limits | None = None) -> l
                          f"tersendiri (baris {r1}–{r2}), seperti dibaca Excel; periksa baris itu",
                          display, None, r1, "warning", {"rows": [r1, r2], "lines": [a, b]})
                  for r1, r2, a, b in repaired]
+    findings += [Finding("file_note", f"sel bertanda kutip di baris {r} memuat {k} baris yang tampak seperti "
+                         "baris anggaran (kode dan kolom-kolomnya): mungkin tanda kutip pembukanya tidak "
+                         "tertutup; dibaca sebagai satu sel, seperti dibaca Excel; periksa baris itu",
+                         display, None, r, "warning", {"rows": [r], "record_like_lines": k})
+                 for r, k in suspect]
     if wide:
         notes.append(f"{len(wide):,} baris berisi lebih banyak kolom dari judul kolomnya (baris "
                      f"{rows_text([k for k, _, _ in wide])}); periksa pemisah dan tanda kutip")

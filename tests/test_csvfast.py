@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
@@ -134,6 +135,13 @@ def test_a_stray_quote_no_longer_swallows_the_rest_of_a_real_file():
     assert notes[0]["file"] == str(path) and notes[0]["detail"] == {"rows": [511, 911], "lines": [511, 911]}
     assert "baris berkas 511" in notes[0]["message"] and "511–911" in notes[0]["message"]
     assert frame["sumber_baris"].max() > 900  # the lines after 511 are read
+    # the file's own BELANJA row (line 21) states Rp 158.299.042.500; the lines read add up to it
+    # to the sen (before the repair: 223 lines, Rp 104.547.324.712 — a quarter of the SKPD lost)
+    assert rows[20][:3] == ["1.03 . 1.03.01 . 00 . 00 . 5 ", "BELANJA ", "158299042500"]
+    assert len(frame) == 406 and sum(frame["anggaran"].dropna()) == Decimal("158299042500")
+    # perjalanan dinas (5.2.2.15.xx): 48 lines, as Python's csv module reads the file (26 before)
+    travel = frame[frame["kode_rekening"].astype(str).str.match(r"^5\.2\.2\.15\.")]
+    assert len(travel) == 48 and sum(travel["anggaran"]) == Decimal("502454400")
 
 
 def test_a_stray_quote_in_a_bare_field_is_read_as_the_lines_it_swallowed(tmp_path):

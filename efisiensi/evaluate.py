@@ -206,14 +206,12 @@ def _record_numbers(path: Path) -> dict[int, int] | None:
     """
     if path.suffix.lower() not in (".csv", ".txt", ".tsv"):
         return None
-    from efisiensi.read.csvtext import _records, decode_text
+    from efisiensi.read.csvtext import decode_text, parse_csv_text
 
     text, _ = decode_text(path.read_bytes())
-    out, line = {}, 1
-    for k, rec in enumerate(_records(text), start=1):
-        out[line] = k
-        line += rec.count("\n") + 1
-    return out
+    starts: list[int] = []
+    parse_csv_text(text, starts=starts)  # the rows as the loader numbers them
+    return {line: k for k, line in enumerate(starts, start=1)}
 
 
 def evaluate_pipeline(frame: pd.DataFrame, root: Path, **categorize_kwargs) -> Evaluation:

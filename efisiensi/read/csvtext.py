@@ -2,7 +2,8 @@
 
 Real penjabaran CSVs mix separators between lines, pad rows with runs of the other separator,
 write Indonesian decimal commas unquoted and wrap whole rows in one quoted field; the splitter
-chooses the separator per record against the file's usual field count.
+chooses the separator per record against the file's usual field count. A clean file (the
+choice evident for every record) is read by :mod:`.csvfast` instead, with the same result.
 """
 
 from __future__ import annotations
@@ -229,8 +230,66 @@ def _wider_than_header(rows: list[list[str]]) -> list[tuple[int, int, int]]:
             if len(row) > width and any(c.strip() for c in row[width:])]
 
 
+def _main_and_modal(sample: list[str]) -> tuple[str, int]:
+    """The file's main separator and usual number of fields, from sampled records."""
+    counted = [_counts(r) for r in sample]
+    votes = {",": 0, ";": 0, "\t": 0}
+    for counts in counted:
+        best = max(counts.items(), key=lambda kv: (kv[1], kv[0] == ","))
+        if best[1] > 0:
+            votes[best[0]] += 1
+    main = max(votes, key=lambda k: votes[k])
+    widths: dict[int, int] = {}
+    for counts in counted:
+        if counts[main]:
+            widths[counts[main] + 1] = widths.get(counts[main] + 1, 0) + 1
+    modal = max(widths, key=lambda k: (widths[k], k)) if widths else 1
+    return main, modal
+
+
+def _one_record(rec: str, main: str, modal: int, notes: list[str]) -> tuple[list[str], str]:
+    return _split_record(rec, _counts(rec), main, modal, notes)
+
+
+def _swallowed(rec: str, delim: str) -> list[str] | None:
+    """The records hidden in one multi-line record, when CSV reading itself ends it earlier.
+
+    A quote inside a bare field (``… DAU=Rp.17.818.000 "6 unit …``) is text to a CSV reader and
+    to a spreadsheet, but an odd quote count keeps :func:`_records` joining lines until the next
+    odd line; the reader stops at the first line's end and the rest would be lost. Returns the
+    raw lines of each record the reader sees, or None when it sees one record.
+    """
+    if "\n" not in rec:
+        return None
+    lines = rec.split("\n")
+    reader = csv.reader(io.StringIO(rec), delimiter=delim, quotechar='"')
+    parts, done = [], 0
+    try:
+        for _ in reader:
+            parts.append("\n".join(lines[done:reader.line_num]))
+            done = reader.line_num
+    except csv.Error:
+        return None
+    return parts if len(parts) > 1 else None
+
+
+class _Cells:
+    """The max_cells check, made once the main separator is known (before any split)."""
+
+    def __init__(self, text: str, limits: Limits) -> None:
+        self.text, self.limits = text, limits
+
+    def __call__(self, main: str, records: int) -> None:
+        cells = self.text.count(main) + records
+        if cells > self.limits.max_cells:
+            raise _limit_error(f"berkas berisi sekitar {cells:,} sel", "max_cells",
+                               self.limits.max_cells, "sel")
+
+
 def parse_csv_text(text: str, max_cell_chars: int | None = None,
-                   wide: list[tuple[int, int, int]] | None = None, limits: Limits | None = None
+                   wide: list[tuple[int, int, int]] | None = None, limits: Limits | None = None,
+                   repaired: list[tuple[int, int, int, int]] | None = None, fast: bool = True,
+                   starts: list[int] | None = None, suspect: list[tuple[int, int]] | None = None
                    ) -> tuple[list[list[object]], list[str]]:
     """Parse CSV text with per-record separator choice; returns rows and notes.
 
@@ -241,51 +300,104 @@ def parse_csv_text(text: str, max_cell_chars: int | None = None,
     or more characters than ``limits.max_line_chars``, and a text of more than
     ``limits.max_cells`` fields raise :class:`LoadError` with the record number.
     Records with more non-empty fields than the header's are appended to ``wide`` as
-    (record number, fields, header's fields).
+    (record number, fields, header's fields). A multi-line record that a CSV reader sees as
+    several (a stray quote in a bare field swallowed the lines after it) is read as those
+    records, and appended to ``repaired`` as (first row, last row, first line, last line).
+
+    ``fast`` first tries :func:`.csvfast.fast_parse` (pyarrow, for a clean file; it declines
+    anything else and gives the same rows); ``fast=False`` is the general path alone.
+    ``starts`` receives the physical line each row starts on (the general path gives it).
+    ``suspect`` receives (row, lines) for a quoted field holding two or more lines that look like
+    records of the file (a code, then the usual number of separators): a quote that opened a field
+    at its start and closed many records later. Every CSV reader and Excel read it as one field,
+    so it is not re-split, only said.
     """
     limits = limits or LIMITS
     cap = limits.max_cell_chars if max_cell_chars is None else max_cell_chars
     if cap > csv.field_size_limit():
         csv.field_size_limit(min(cap, 2**31 - 1))
+    check_cells = _Cells(text, limits)
+    got = None
+    if fast and starts is None:
+        from .csvfast import fast_parse
+
+        got = fast_parse(text, _main_and_modal, _one_record, check_cells,
+                         min(limits.max_line_chars, limits.max_fields, cap))
+    if got is not None:
+        rows, used, notes, multi, main, modal = got
+    else:
+        rows, used, notes, multi, main, modal = _general(text, limits, cap, check_cells, repaired, starts)
+    if suspect is not None:
+        suspect += _record_like_fields(rows, multi, main, modal)
+    if wide is not None:
+        wide += _wider_than_header(rows)
+    if len(used) > 1:
+        notes.append("pemisah kolom bercampur: " + " dan ".join(sorted(repr(u) for u in used)))
+    return rows, sorted(set(notes))
+
+
+def _general(text: str, limits: Limits, cap: int, check_cells: _Cells,
+             repaired: list[tuple[int, int, int, int]] | None, starts: list[int] | None = None
+             ) -> tuple[list[list[object]], set[str], list[str], list[int], str, int]:
+    """Every record split on its own separator (see the module docstring)."""
     records = _records(text)
     _check_records(records, limits, cap)
     notes: list[str] = []
     # main separator and usual width from (at most) 5,000 records spread over the file:
     # every record of a real penjabaran file, a fair sample of a million-row export
     step = max(1, len(records) // 5000)
-    sample = [_counts(r) for r in records[::step]]
-    votes = {",": 0, ";": 0, "\t": 0}
-    for counts in sample:
-        best = max(counts.items(), key=lambda kv: (kv[1], kv[0] == ","))
-        if best[1] > 0:
-            votes[best[0]] += 1
-    main = max(votes, key=lambda k: votes[k])
-    widths: dict[int, int] = {}
-    for counts in sample:
-        if counts[main]:
-            widths[counts[main] + 1] = widths.get(counts[main] + 1, 0) + 1
-    modal = max(widths, key=lambda k: (widths[k], k)) if widths else 1
-    cells = text.count(main) + len(records)
-    if cells > limits.max_cells:
-        raise _limit_error(f"berkas berisi sekitar {cells:,} sel", "max_cells", limits.max_cells, "sel")
+    main, modal = _main_and_modal(records[::step])
+    check_cells(main, len(records))
     bulk = _bulk_rows(records, main)
     others = [d for d in _SEPARATORS if d != main]
     used = set()
     rows: list[list[object]] = []
-    for k, rec in enumerate(records, start=1):
+    multi: list[int] = []
+    line = 1
+    for k, rec in enumerate(records):
         if bulk is not None and not rec.startswith('"') and not any(d in rec for d in others):
             # one separator only and no whole-row quoting: the per-record choice could only
             # pick the main separator, so the bulk parse (one csv.reader pass) is the answer
-            fields, delim = bulk[k - 1], main
+            parts = [(bulk[k], main, rec)]
         else:
             fields, delim = _split_record(rec, _counts(rec), main, modal, notes)
-        if len(rec) > cap and max(map(len, fields), default=0) > cap:
-            raise _cell_error(max(map(len, fields)), cap, k)
-        if any(f for f in fields if f.strip()):
-            used.add(delim)
-        rows.append(fields)
-    if wide is not None:
-        wide += _wider_than_header(rows)
-    if len(used) > 1:
-        notes.append("pemisah kolom bercampur: " + " dan ".join(sorted(repr(u) for u in used)))
-    return rows, sorted(set(notes))
+            hidden = _swallowed(_strip_padding(rec, delim), delim)
+            if hidden is None:
+                parts = [(fields, delim, rec)]
+            else:  # a stray quote swallowed lines: each is read as the record it is
+                parts = [(*_split_record(p, _counts(p), main, modal, notes), p) for p in hidden]
+                if repaired is not None:
+                    last = line + sum(p.count("\n") + 1 for p in hidden) - 1
+                    repaired.append((len(rows) + 1, len(rows) + len(parts), line, last))
+        at = line
+        for fields, delim, raw in parts:
+            if len(raw) > cap and max(map(len, fields), default=0) > cap:
+                raise _cell_error(max(map(len, fields)), cap, len(rows) + 1)
+            if any(f for f in fields if f.strip()):
+                used.add(delim)
+            if "\n" in raw:
+                multi.append(len(rows))
+            rows.append(fields)
+            if starts is not None:
+                starts.append(at)
+                at += raw.count("\n") + 1
+        line += rec.count("\n") + 1
+    return rows, used, notes, multi, main, modal
+
+
+_CODE_START = re.compile(r"\s*\d+(?:\s*\.\s*\d+)+")
+
+
+def _record_like_fields(rows: list[list[object]], multi: list[int], main: str, modal: int
+                        ) -> list[tuple[int, int]]:
+    """(row number, lines) of rows with a field whose lines look like the file's records."""
+    need = max(2, modal - 1)
+    out = []
+    for i in multi:
+        for cell in rows[i]:
+            if isinstance(cell, str) and "\n" in cell:
+                like = sum(1 for ln in cell.split("\n") if ln.count(main) >= need and _CODE_START.match(ln))
+                if like >= 2:
+                    out.append((i + 1, like))
+                    break
+    return out

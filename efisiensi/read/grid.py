@@ -3,7 +3,8 @@
 This is the only module that touches file formats. xlsx/xlsm/xls/ods are read with
 python-calamine (fast, Rust); CSV/TXT with our own record splitter, because real
 penjabaran CSVs mix separators between lines, wrap whole rows in one quoted field and
-come in UTF-8, UTF-16 or cp1252. Nothing here interprets the cells.
+come in UTF-8, UTF-16 or cp1252 (a clean file goes through pyarrow, with the same result:
+:mod:`.csvfast`). Nothing here interprets the cells.
 """
 
 from __future__ import annotations
@@ -129,14 +130,26 @@ def read_text_table(path: Path, display: str, limits: Limits | None = None) -> l
         raise LoadError(f"berkas berisi {lines:,} baris, melebihi batas {max_rows:,} "
                         f"({raise_hint('max_rows')})", file=display)
     wide: list[tuple[int, int, int]] = []
+    repaired: list[tuple[int, int, int, int]] = []
+    suspect: list[tuple[int, int]] = []
     try:
-        rows, notes = parse_csv_text(text, limits.max_cell_chars, wide, limits)
+        rows, notes = parse_csv_text(text, limits.max_cell_chars, wide, limits, repaired, suspect=suspect)
     except LoadError as err:
         raise LoadError(err.message, file=display, row=err.row) from None
     del text
     findings = [Finding("too_many_fields", f"baris berisi {n} kolom, lebih banyak dari judul kolomnya ({m}); "
                         "mungkin angka seperti 1,234,567.00 tanpa tanda kutip memecah kolom",
                         display, None, k, "warning", {"fields": n, "usual": m}) for k, n, m in wide]
+    findings += [Finding("file_note", f"tanda kutip di tengah sel pada baris berkas {a} tidak tertutup dan "
+                         f"menelan baris berkas {a + 1}–{b}; semuanya dibaca sebagai {r2 - r1 + 1} baris "
+                         f"tersendiri (baris {r1}–{r2}), seperti dibaca Excel; periksa baris itu",
+                         display, None, r1, "warning", {"rows": [r1, r2], "lines": [a, b]})
+                 for r1, r2, a, b in repaired]
+    findings += [Finding("file_note", f"sel bertanda kutip di baris {r} memuat {k} baris yang tampak seperti "
+                         "baris anggaran (kode dan kolom-kolomnya): mungkin tanda kutip pembukanya tidak "
+                         "tertutup; dibaca sebagai satu sel, seperti dibaca Excel; periksa baris itu",
+                         display, None, r, "warning", {"rows": [r], "record_like_lines": k})
+                 for r, k in suspect]
     if wide:
         notes.append(f"{len(wide):,} baris berisi lebih banyak kolom dari judul kolomnya (baris "
                      f"{rows_text([k for k, _, _ in wide])}); periksa pemisah dan tanda kutip")

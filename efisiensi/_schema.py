@@ -121,18 +121,31 @@ def conform(frame: pd.DataFrame) -> pd.DataFrame:
     Missing text columns become ``""``, missing amounts null; extra columns are dropped.
     """
     n = len(frame)
+    have = set(frame.columns)
     out: dict[str, object] = {}
+    blank = None
     for col in LINE_ITEM_COLUMNS:
+        s = frame[col].array if col in have else None  # arrays: no index to align or copy
         if col in MONEY_COLUMNS:
-            s = frame[col] if col in frame else pd.Series([None] * n, index=frame.index)
-            out[col] = s.astype(MONEY) if s.dtype != MONEY else s
+            out[col] = pd.array([None] * n, dtype=MONEY) if s is None else \
+                s if s.dtype == MONEY else pd.Series(s).astype(MONEY).array
         elif col in ("sumber_baris", "tahun"):
-            s = frame[col] if col in frame else pd.Series([None] * n, index=frame.index)
-            out[col] = s.astype("Int64")
+            out[col] = pd.array([None] * n, dtype=_INT) if s is None else \
+                s if s.dtype == _INT else pd.Series(s).astype(_INT).array
+        elif s is None:
+            if blank is None:
+                blank = pd.array([""] * n, dtype=_STR)
+            out[col] = blank
+        elif s.dtype == _STR and not s.isna().any():
+            out[col] = s  # already text without gaps: as astype(str) would leave it
         else:
-            s = frame[col] if col in frame else pd.Series([""] * n, index=frame.index)
-            out[col] = s.fillna("").astype(str)
-    return pd.DataFrame(out, index=frame.index).reset_index(drop=True)
+            out[col] = pd.Series(s).fillna("").astype(str).array
+    return pd.DataFrame(out, index=pd.RangeIndex(n), copy=False)
+
+
+#: the dtypes :func:`conform` gives (``astype(str)`` picks the storage pandas prefers)
+_STR = pd.Series([""]).astype(str).dtype
+_INT = pd.Int64Dtype()
 
 
 def _schema() -> pa.DataFrameSchema:

@@ -92,7 +92,12 @@ def _cell(row: Sequence[object], col: int | None) -> object:
 
 def texts(row: Sequence[object]) -> list[str]:
     """The non-empty cells of a row, as text."""
-    return [t for t in map(cell_text, row) if t]
+    out = []
+    for c in row:
+        t = c.strip() if type(c) is str else cell_text(c)  # cell_text, without a call per text cell
+        if t:
+            out.append(t)
+    return out
 
 
 def marker(text: str) -> tuple[str, str] | None:
@@ -268,12 +273,12 @@ def read_header(rows: Sequence[Sequence[object]], i: int) -> HeaderMap | None:
 def sniff_score(sheet: Sheet, limit: int = 400) -> float:
     """Confidence that a sheet is a printed Rincian Belanja (see ``DppaReader.sniff``)."""
     rows = sheet.rows[:limit]
-    tx = [texts(r) for r in rows]
     if rows:
-        first = {normalize_header(t) for t in tx[0]}
+        first = {normalize_header(t) for t in texts(rows[0])}
         # a flat SIPD rekap: header in row 1 with TAHUN, the SKPD/urusan codes and PAGU
         if {"tahun", "pagu"} <= first and first & {"kode skpd", "kode urusan", "kode sub unit"}:
             return 0.05
+    tx = [texts(r) for r in rows]
     hm, start = None, 0
     for i, row in enumerate(rows):
         if is_header_start(row, tx[i]):

@@ -49,12 +49,26 @@ def _sheets() -> list:
     return out
 
 
+#: headers the real files do not have: a two-row header below a weaker one-row header (each of
+#: its rows alone cannot beat it, joined they do), letter-spaced words, a header under numbers
+_SYNTHETIC = [
+    [["Kode Rekening", "Jumlah", ""], [1, 2, 3], ["Uraian", "Anggaran", ""], ["", "Sebelum", "Sesudah"],
+     ["5.1.02.01.01.0001", 100.0, 90.0]],
+    [["Judul"], ["K O D E  R E K", "U R A I A N", "J U M L A H"], ["5.1.02", "Belanja", "1.000,00"]],
+    [[1, 2, 3], ["Uraian", "Pagu", "Realisasi"], ["Uraian", "Pagu", "Realisasi", "Sesudah Perubahan"],
+     ["Belanja", 10.0, 5.0, 8.0]],
+]
+
+
 @pytest.fixture(scope="module")
 def sheets():
+    from efisiensi.read.grid import Sheet
+
     need(REAL)
     found = _sheets()
     assert len(found) > 100  # every real source, not a handful
-    return found
+    return found + [Sheet("synthetic", str(k), rows, list(range(1, len(rows) + 1)))
+                    for k, rows in enumerate(_SYNTHETIC)]
 
 
 def _recognised(sheet, user):

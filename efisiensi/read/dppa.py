@@ -126,8 +126,9 @@ def _is_total(row: Sequence[object], hm: HeaderMap, t: list[str]) -> bool:
         return False
     if is_total_label(label):
         return True
-    quantities = any(cell_text(hm.get(row, s, f)) for s in (AFTER, BEFORE) for f in ("koefisien", "harga"))
-    return not quantities and starts_total(label) and marker(label) is None
+    if not starts_total(label) or marker(label) is not None:
+        return False  # most rows: the quantities below need not be read
+    return not any(cell_text(hm.get(row, s, f)) for s in (AFTER, BEFORE) for f in ("koefisien", "harga"))
 
 
 def _is_line(row: Sequence[object], hm: HeaderMap | None, t: list[str]) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -186,7 +187,12 @@ def load_pack(rules: PackSource = "inpres-1-2025",
     >>> load_pack(extra_rules=extra).rule("kata-kenduri").fields
     ('uraian', 'kelompok', 'keterangan')
     """
-    pack = rules if isinstance(rules, RulePack) else _merge(None, *_read(rules))
+    if isinstance(rules, RulePack):
+        pack = rules
+    elif isinstance(rules, str) and not Path(rules).suffix and not Path(rules).exists():
+        pack = _builtin(rules)  # a shipped pack: parsed once per process (RulePack is frozen)
+    else:
+        pack = _merge(None, *_read(rules))
     if extra_rules is not None:
         extras = ([extra_rules] if isinstance(extra_rules, (str, Path, Mapping, RulePack))
                   else list(extra_rules))
@@ -198,3 +204,8 @@ def load_pack(rules: PackSource = "inpres-1-2025",
             else:
                 pack = _merge(pack, *_read(extra))
     return _validate(pack)
+
+
+@lru_cache(maxsize=8)
+def _builtin(name: str) -> RulePack:
+    return _merge(None, *_read(name))

@@ -241,10 +241,14 @@ class Layout:
     economic: bool = False
 
 
-def find_layout(rows: list[list[str]], limit: int = 60) -> Layout | None:
+#: the rows :func:`find_layout` looks for the header in
+LAYOUT_ROWS = 60
+
+
+def find_layout(rows: list[list[str]], limit: int = LAYOUT_ROWS) -> Layout | None:
     meta: dict[str, str] = {}
     for i, row in enumerate(rows[:limit]):
-        roles = {j: match_header(c) for j, c in enumerate(row)}
+        roles = dict(enumerate(map(match_header, row)))
         code = [j for j, r in roles.items() if r == "kode_rekening"] or \
                [j for j, r in roles.items() if r == "_no"]
         uraian = [j for j, r in roles.items() if r == "uraian"]

@@ -13,11 +13,21 @@ when no header names it, and the names beside it. Every choice is explained in
 from __future__ import annotations
 
 import re
+import weakref
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .codes import normalize_code
 from .grid import Sheet
-from .headers import guess_amount, match_header, month_of, normalize_header, stage_of
+from .headers import (
+    guess_key,
+    match_key,
+    month_key,
+    month_of,
+    normalize_header,
+    stage_of,
+    user_keys,
+)
 
 HEADER_SCAN_ROWS = 40
 _SAMPLE = 400
@@ -47,21 +57,39 @@ class Columns:
 
 
 def _cell_match(cell: object, user: dict[str, str] | None) -> tuple[str | None, bool]:
-    m = match_header(cell, user)
+    """What a header cell names and whether by spelling (``exact``) rather than by words."""
+    key = normalize_header(cell)
+    if not key:
+        return None, False
+    if user:
+        mine = user_keys(user)
+        if key in mine:
+            return mine[key], True
+    return _key_match(key)
+
+
+@lru_cache(maxsize=1 << 16)
+def _key_match(key: str) -> tuple[str | None, bool]:
+    m = match_key(key)
     if m is not None:
         return m, True
-    g = guess_amount(cell)
+    g = guess_key(key)
     if g is not None:
         return g, False
-    if month_of(cell):
+    if month_key(key):
         return "_month", False
     return None, False
+
+
+def _skipped(c: object) -> bool:
+    """A cell that is never a header: empty or a number."""
+    return c is None or c == "" or isinstance(c, (int, float))
 
 
 def _score(cells: list[object], user: dict[str, str] | None) -> tuple[int, bool]:
     n, has_amount = 0, False
     for c in cells:
-        if c is None or c == "" or isinstance(c, (int, float)):
+        if _skipped(c):
             continue
         m, _ = _cell_match(c, user)
         if m:
@@ -93,11 +121,33 @@ def _joined(top: list[object], below: list[object]) -> list[str]:
     return out
 
 
+#: the last header found: (sheet, user mapping, the rows it was found in, the answer); every
+#: reader sniffing a sheet, then the one reading it, asks for the same header
+_LAST: list[tuple] = []
+
+
 def find(sheet: Sheet, user: dict[str, str] | None = None) -> tuple[int, int, list[str]] | None:
     """The header: index of its last row, number of recognised cells, text per column."""
-    best: tuple[int, int, list[str]] | None = None
     rows = sheet.rows[:HEADER_SCAN_ROWS]
+    key = tuple(user.items()) if user else ()
+    if _LAST:
+        ref, was_key, was_rows, hit = _LAST[0]
+        if ref() is sheet and was_key == key and was_rows == rows:
+            return None if hit is None else (hit[0], hit[1], list(hit[2]))
+    hit = _find(rows, user)
+    _LAST[:] = [(weakref.ref(sheet), key, [list(r) for r in rows], hit)]
+    return None if hit is None else (hit[0], hit[1], list(hit[2]))
+
+
+def _find(rows: list[list[object]], user: dict[str, str] | None) -> tuple[int, int, list[str]] | None:
+    best: tuple[int, int, list[str]] | None = None
+    # a row scores at most its text cells (joined with the next row: both rows' text cells),
+    # and only a higher score replaces the best: rows that cannot win are not scored
+    room = [sum(1 for c in row if not _skipped(c)) for row in rows] + [0]
     for i, row in enumerate(rows):
+        if best is not None and room[i] <= best[1]:
+            if room[i] + room[i + 1] <= best[1] or not (_is_text_row(row) and _is_text_row(rows[i + 1])):
+                continue
         n, has_amount = _score(row, user)
         cand = []
         if has_amount and n >= 2:

@@ -88,25 +88,26 @@ def classify(sheet: Sheet) -> list[_Event]:
     rows, state, hm, i = sheet.rows, "top", None, 0
     while i < len(rows):
         row = rows[i]
-        if is_header_start(row) and (found := read_header(rows, i)) is not None:
+        t = texts(row)  # once per row: every test below reads the same texts
+        if is_header_start(row, t) and (found := read_header(rows, i)) is not None:
             hm, state = found, "table"
             events.append(("header", i, hm))
             i += found.rows
             continue
-        if (item := preamble_item(row)) is not None:
+        if (item := preamble_item(row, t)) is not None:
             events.append(("preamble", i, item))
             state = "preamble"
-        elif (year := year_in(row)) is not None and not (state == "table" and _is_line(row, hm)):
+        elif (year := year_in(row, t)) is not None and not (state == "table" and _is_line(row, hm, t)):
             # "[#] Rapat … Tahun Anggaran 2025" is a line of the table, not the year
             events.append(("preamble", i, ("tahun", str(year))))
-        elif state == "end" and hm is not None and _is_total(row, hm):
+        elif state == "end" and hm is not None and _is_total(row, hm, t):
             events.append(("total", i, hm))  # a sheet-wide total after the last JUMLAH
-        elif state == "table" and hm is not None and texts(row):
-            if is_end_of_table(row):
+        elif state == "table" and hm is not None and t:
+            if is_end_of_table(row, t):
                 state = "end"
-            elif is_header_words(row) or is_column_numbers(row):
+            elif is_header_words(row, t) or is_column_numbers(row, t):
                 pass  # the header's second row or "1 | 2 | 3" repeated on a new page
-            elif _is_total(row, hm):
+            elif _is_total(row, hm, t):
                 events.append(("total", i, hm))
                 state = "end"
             else:
@@ -115,25 +116,26 @@ def classify(sheet: Sheet) -> list[_Event]:
     return events
 
 
-def _is_total(row: Sequence[object], hm: HeaderMap) -> bool:
+def _is_total(row: Sequence[object], hm: HeaderMap, t: list[str]) -> bool:
     """A closing total: ``JUMLAH``, ``Jumlah Total`` … or any uncoded ``Jumlah …`` row
     without quantities (``Jumlah Sumber Dana DAU``); the walk checks it against the
     lines it closes, so a wrong guess is a finding, never a line counted twice."""
-    label = cell_text(_at(row, hm.kode)) or cell_text(_at(row, hm.uraian)) or next(iter(texts(row)), "")
+    label = cell_text(_at(row, hm.kode)) or cell_text(_at(row, hm.uraian)) or next(iter(t), "")
     cols = [hm.after["jumlah"], *([hm.before["jumlah"]] if "jumlah" in hm.before else [])]
     if not any(cell_text(_at(row, c)) for c in cols):
         return False
     if is_total_label(label):
         return True
-    quantities = any(cell_text(hm.get(row, s, f)) for s in (AFTER, BEFORE) for f in ("koefisien", "harga"))
-    return not quantities and starts_total(label) and marker(label) is None
+    if not starts_total(label) or marker(label) is not None:
+        return False  # most rows: the quantities below need not be read
+    return not any(cell_text(hm.get(row, s, f)) for s in (AFTER, BEFORE) for f in ("koefisien", "harga"))
 
 
-def _is_line(row: Sequence[object], hm: HeaderMap | None) -> bool:
+def _is_line(row: Sequence[object], hm: HeaderMap | None, t: list[str]) -> bool:
     """A row of the table itself: a ``[#]``/``[-]`` marker or an amount under Jumlah."""
     if hm is None:
         return False
-    if any(marker(t) for t in texts(row)[:2]):
+    if any(marker(x) for x in t[:2]):
         return True
     return any(cell_text(_at(row, c)) for c in (hm.after.get("jumlah"), hm.before.get("jumlah"))
                if c is not None)

@@ -75,6 +75,8 @@ def cell_text(cell: object) -> str:
     >>> cell_text(12.0), cell_text(" [#] Rapat "), cell_text(None)
     ('12', '[#] Rapat', '')
     """
+    if type(cell) is str:
+        return cell.strip()
     if cell is None:
         return ""
     if isinstance(cell, float):
@@ -90,7 +92,12 @@ def _cell(row: Sequence[object], col: int | None) -> object:
 
 def texts(row: Sequence[object]) -> list[str]:
     """The non-empty cells of a row, as text."""
-    return [t for t in (cell_text(c) for c in row) if t]
+    out = []
+    for c in row:
+        t = c.strip() if type(c) is str else cell_text(c)  # cell_text, without a call per text cell
+        if t:
+            out.append(t)
+    return out
 
 
 def marker(text: str) -> tuple[str, str] | None:
@@ -119,15 +126,18 @@ def starts_total(text: str) -> bool:
     return bool(words) and (words[0] in ("jumlah", "total", "subtotal") or words[:2] == ["sub", "total"])
 
 
-def is_end_of_table(row: Sequence[object]) -> bool:
-    """True for the first lines of a signature block (``Mengesahkan``, ``NIP …``)."""
-    t = texts(row)
+def is_end_of_table(row: Sequence[object], t: list[str] | None = None) -> bool:
+    """True for the first lines of a signature block (``Mengesahkan``, ``NIP …``).
+
+    ``t`` is ``texts(row)`` when the caller has it already (so for every predicate here).
+    """
+    t = texts(row) if t is None else t
     return bool(t) and bool(_END.match(t[0]))
 
 
-def year_in(row: Sequence[object]) -> int | None:
+def year_in(row: Sequence[object], t: list[str] | None = None) -> int | None:
     """The year of a ``Tahun Anggaran 2025`` line."""
-    m = _TAHUN.search(" ".join(texts(row)))
+    m = _TAHUN.search(" ".join(texts(row) if t is None else t))
     return int(m.group(1)) if m else None
 
 
@@ -143,13 +153,13 @@ def split_code_value(value: str) -> tuple[str, str]:
     return re.sub(r"\s+", "", m.group(1)), m.group(2).strip()
 
 
-def preamble_item(row: Sequence[object]) -> tuple[str, str] | None:
+def preamble_item(row: Sequence[object], t: list[str] | None = None) -> tuple[str, str] | None:
     """``(key, value)`` for a ``Label : value`` preamble line, ``None`` otherwise.
 
     The colon may sit in the label cell, in its own cell or start the value cell;
     only known labels count, so a component named "Program …" is never taken.
     """
-    t = texts(row)
+    t = texts(row) if t is None else t
     if not t:
         return None
     if ":" in t[0]:
@@ -166,21 +176,21 @@ def preamble_item(row: Sequence[object]) -> tuple[str, str] | None:
     return key, " ".join(p.strip() for p in parts if p.strip())
 
 
-def is_header_start(row: Sequence[object]) -> bool:
+def is_header_start(row: Sequence[object], t: list[str] | None = None) -> bool:
     """A table header: a ``Kode Rekening`` cell and an ``Uraian`` cell."""
-    norm = {normalize_header(cell_text(c)) for c in row}
+    norm = {normalize_header(x) for x in (texts(row) if t is None else t)}
     return bool(norm & _KODE) and "uraian" in norm
 
 
-def is_header_words(row: Sequence[object]) -> bool:
+def is_header_words(row: Sequence[object], t: list[str] | None = None) -> bool:
     """A row made only of header words (the second header row, repeated on a page)."""
-    norm = [normalize_header(t) for t in texts(row)]
+    norm = [normalize_header(x) for x in (texts(row) if t is None else t)]
     return bool(norm) and all(n in FIELD_WORDS or n in GROUP_WORDS for n in norm)
 
 
-def is_column_numbers(row: Sequence[object]) -> bool:
+def is_column_numbers(row: Sequence[object], t: list[str] | None = None) -> bool:
     """The ``1 | 2 | 3 …`` row some prints put under the header."""
-    t = texts(row)
+    t = texts(row) if t is None else t
     if len(t) < 3 or not all(x.isdigit() for x in t):
         return False
     nums = [int(x) for x in t]
@@ -268,19 +278,19 @@ def sniff_score(sheet: Sheet, limit: int = 400) -> float:
         # a flat SIPD rekap: header in row 1 with TAHUN, the SKPD/urusan codes and PAGU
         if {"tahun", "pagu"} <= first and first & {"kode skpd", "kode urusan", "kode sub unit"}:
             return 0.05
+    tx = [texts(r) for r in rows]
     hm, start = None, 0
     for i, row in enumerate(rows):
-        if is_header_start(row):
+        if is_header_start(row, tx[i]):
             hm, start = read_header(rows, i), i + 1
             break
     quantities = hm is not None and bool({"koefisien", "satuan", "harga"} & set(hm.after))
     marks = preamble = title = False
-    for row in rows:
-        t = texts(row)
+    for row, t in zip(rows, tx, strict=True):
         if not t:
             continue
         marks = marks or any(marker(x) or spec_text(x) is not None for x in t[:3])
-        item = preamble_item(row)
+        item = preamble_item(row, t)
         preamble = preamble or (item is not None and item[0] in ("sub_kegiatan", "skpd"))
         title = title or bool(_TITLE.search(" ".join(t)))
     levels: set[int] = set()

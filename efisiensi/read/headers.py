@@ -35,6 +35,8 @@ def normalize_header(text: object) -> str:
     >>> normalize_header("J U M L A H"), normalize_header("Total (Rp.)")
     ('jumlah', 'total rp')
     """
+    if type(text) is str:
+        return _normalize(text)
     if text is None:
         return ""
     return _normalize(str(text))
@@ -120,9 +122,28 @@ def match_header(text: object, user: dict[str, str] | None = None) -> str | None
     if not key:
         return None
     if user:
-        for src, dst in user.items():
-            if normalize_header(src) == key:
-                return dst
+        mine = user_keys(user)
+        if key in mine:
+            return mine[key]
+    return match_key(key)
+
+
+def user_keys(user: dict[str, str]) -> dict[str, str]:
+    """A user mapping keyed by normalised header (the first source of a key wins)."""
+    return _user_keys(tuple(user.items()))
+
+
+@lru_cache(maxsize=256)
+def _user_keys(items: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for src, dst in items:
+        out.setdefault(normalize_header(src), dst)
+    return out
+
+
+@lru_cache(maxsize=1 << 16)
+def match_key(key: str) -> str | None:
+    """:func:`match_header` of an already normalised, non-empty header (no user mapping)."""
     if key in _LOOKUP:
         return _LOOKUP[key]
     for role in ("after", "before", "single"):
@@ -154,7 +175,12 @@ def month_of(text: object) -> int | None:
     >>> month_of("bulan_12"), month_of("PEBRUARI"), month_of("jumlah")
     (12, 2, None)
     """
-    key = normalize_header(text)
+    return month_key(normalize_header(text))
+
+
+@lru_cache(maxsize=1 << 16)
+def month_key(key: str) -> int | None:
+    """:func:`month_of` of an already normalised header."""
     toks = key.split()
     if len(toks) == 2 and toks[0] == "bulan" and toks[1].isdigit() and 1 <= int(toks[1]) <= 12:
         return int(toks[1])
@@ -174,8 +200,14 @@ def guess_amount(text: object) -> str | None:
     >>> guess_amount("Efisiensi"), guess_amount("Nilai Efisiensi"), guess_amount("Anggaran Pergeseran")
     (None, None, '$after')
     """
-    toks = set(normalize_header(text).split())
-    if not toks or toks & _NOT_AMOUNT or month_of(text):
+    return guess_key(normalize_header(text))
+
+
+@lru_cache(maxsize=1 << 16)
+def guess_key(key: str) -> str | None:
+    """:func:`guess_amount` of an already normalised header."""
+    toks = set(key.split())
+    if not toks or toks & _NOT_AMOUNT or month_key(key):
         return None
     if toks & _BEFORE_WORDS:
         return "$before"

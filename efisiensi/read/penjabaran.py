@@ -45,6 +45,7 @@ from .._errors import Finding
 from .._format import rupiah
 from ._oldcodes import (
     BUDGET_ROOTS,
+    LAYOUT_ROWS,
     OldCode,
     find_layout,
     is_code_like,
@@ -226,8 +227,15 @@ class PenjabaranReader:
     name = NAME
 
     def _rows(self, sheet: Sheet, limit: int | None = None) -> tuple[list[list[str]], int]:
+        return self._rows_from(sheet.rows[:limit])
+
+    def _rows_between(self, sheet: Sheet, start: int, stop: int) -> list[list[str]]:
+        return self._rows_from(sheet.rows[start:stop])[0]
+
+    @staticmethod
+    def _rows_from(rows: list[list[object]]) -> tuple[list[list[str]], int]:
         out, fixed = [], 0
-        for row in sheet.rows[:limit]:
+        for row in rows:
             cells = [_text(c) for c in row]
             rep = repair(cells)
             if rep is not None:
@@ -236,10 +244,11 @@ class PenjabaranReader:
         return out, fixed
 
     def sniff(self, sheet: Sheet, options: ReadOptions | None = None) -> float:
-        rows, _ = self._rows(sheet, 500)
+        rows, _ = self._rows(sheet, LAYOUT_ROWS)  # the layout is found in these; the rest only if it is
         lay = find_layout(rows)
         if lay is None:
             return 0.0
+        rows = rows + self._rows_between(sheet, LAYOUT_ROWS, 500)
         codes = [parse_old_code(r[lay.code]) for r in rows[lay.header + 1: lay.header + 400]
                  if len(r) > lay.code and is_code_like(r[lay.code])]
         prefixed = sum(1 for c in codes if _prefixed(c))

@@ -32,20 +32,66 @@ MOVE_KEY = ["kode_skpd", "kode_rekening", "kelompok", "uraian"]
 UNIT_CODE_COLUMNS = ("kode_skpd", "kode_sub_unit", "kode_sub_kegiatan")
 
 
+#: ``fn(value)`` of the key normalizers, kept for the process: the same SKPD, account
+#: and sub kegiatan texts come back in every file, stage and partial of a run.
+_MEMO: dict = {}
+_MEMO_MAX = 2**20
+
+
+def _codes(s: pd.Series, fn) -> tuple[np.ndarray, list[str]]:
+    """Integer codes per row and the distinct values of ``fn`` over ``s``: ``fn`` runs
+    once per distinct value (key columns repeat a few values many times), never per row."""
+    codes, uniq = pd.factorize(s, use_na_sentinel=False)
+    uniq = np.asarray(uniq, dtype=object)  # one conversion, not a Python call per element
+    memo = _MEMO.setdefault(fn, {})
+    if len(memo) > _MEMO_MAX:
+        memo.clear()
+    out = []
+    for v in uniq:
+        got = memo.get(v) if isinstance(v, str) else None
+        if got is None:
+            got = fn(v)
+            if isinstance(v, str):
+                memo[v] = got
+        out.append(got)
+    return codes, out
+
+
 def _mapped(s: pd.Series, fn) -> pd.Series:
-    """``fn`` applied once per distinct value (key columns repeat a few values many times)."""
-    uniq = s.unique()
-    return s.map(dict(zip(uniq, (fn(v) for v in uniq), strict=True)))
+    """``fn`` applied once per distinct value, as a ``str`` Series aligned with ``s``."""
+    codes, values = _codes(s, fn)
+    return pd.Series(pd.array(values, dtype="str").take(codes), index=s.index)
+
+
+def _key_fn(column: str):
+    if column in UNIT_CODE_COLUMNS:
+        return normalize_unit_code
+    if column == "kode_rekening":
+        return clean_text
+    return normalize_name
 
 
 def key_column(table: pd.DataFrame, column: str) -> pd.Series:
     """A key column as compared across stages: unit codes by segment, account codes as
     read, every text with its spelling noise (case, spaces, NBSP, zero-width) removed."""
-    if column in UNIT_CODE_COLUMNS:
-        return _mapped(table[column], normalize_unit_code)
-    if column == "kode_rekening":
-        return _mapped(table[column], clean_text)
-    return _mapped(table[column], normalize_name)
+    return _mapped(table[column], _key_fn(column))
+
+
+def key_codes(table: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """One integer per row, equal for two rows exactly when every column's
+    :func:`key_column` is equal; numbered in the order of first appearance.
+
+    The same grouping as on the key columns themselves, without building them: each
+    column is factorized, its distinct values normalized once, and the per-column codes
+    combined pairwise (re-factorized, so the combined code stays below the row count).
+    """
+    key = np.zeros(len(table), dtype=np.int64)
+    for c in columns:
+        codes, values = _codes(table[c], _key_fn(c))
+        norm, n_norm = pd.factorize(np.asarray(values, dtype=object))
+        col = norm[codes] if len(codes) else codes
+        key = pd.factorize(key * max(len(n_norm), 1) + col)[0].astype(np.int64)
+    return key
 
 
 def agency_key(table: pd.DataFrame) -> pd.Series:
@@ -147,11 +193,15 @@ def stage_sums(stages: dict[str, pd.DataFrame], policy: Policy, by: list[str] | 
     return out
 
 
+def _file_name(path: str) -> str:
+    return path.replace("\\", "/").rsplit("/", 1)[-1]
+
+
 def provenance(frame: pd.DataFrame) -> pd.Series:
     """Where each row came from: ``<file name>[:sheet]:<row>``."""
     sheet = frame["sumber_sheet"].where(frame["sumber_sheet"] == "", ":" + frame["sumber_sheet"])
-    return frame["sumber_file"].map(lambda p: p.replace("\\", "/").rsplit("/", 1)[-1]) + sheet + ":" + \
-        frame["sumber_baris"].astype(str)
+    name = _mapped(frame["sumber_file"], _file_name)
+    return name + sheet + ":" + frame["sumber_baris"].astype(str)
 
 
 def aggregate_lines(table: pd.DataFrame, categories: list[str], amounts: list[str] | tuple[str, ...] = ("anggaran",)
@@ -171,8 +221,7 @@ def aggregate_lines(table: pd.DataFrame, categories: list[str], amounts: list[st
     agg.update({c: "max" for c in categories if c in table})
     if "kategori_alasan" in table:
         agg["kategori_alasan"] = "first"
-    keys = line_keys(table)
-    grouped = table.join(keys).groupby(list(keys.columns), sort=False, dropna=False)
+    grouped = table.groupby(key_codes(table, LINE_KEY), sort=False, dropna=False)
     out = grouped.agg(agg)
     codes = grouped.ngroup().to_numpy()
     src = table["_src"].to_numpy(dtype=object)

@@ -45,3 +45,31 @@ def test_provenance_names_the_file_sheet_and_row():
                       "sumber_sheet": pd.Series(["S1", ""], dtype="str"),
                       "sumber_baris": pd.array([7, 12], dtype="Int64")})
     assert provenance(t).tolist() == ["a.xlsx:S1:7", "b.csv:12"]
+
+
+words = st.lists(st.sampled_from(["rapat", "honor", "perjalanan dinas", "dinas", "x", "rapat koordinasi", ""]),
+                 max_size=4).map(" ".join)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(words, min_size=1, max_size=30))
+def test_words_hit_equals_one_capture_over_every_value(texts):
+    """The rule matcher runs a plain match first and captures only where it hit: the
+    same hits and matched words as one capture over every value, with the veto."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    from efisiensi.categories._engine import _Distinct, _words_hit
+    from efisiensi.categories._rules import words_regex
+
+    d = _Distinct(np.zeros(0, dtype=np.intp), {"uraian": np.arange(len(texts))},
+                  {"uraian": np.asarray(texts, dtype=object)})
+    rule, unless = ("rapat", "perjalanan dinas", "honor"), ("koordinasi",)
+    hit, got = _words_hit(d, "uraian", rule, (), unless)
+    text = d.normalized("uraian")
+    found = pc.extract_regex(text, pattern="(?P<m>" + words_regex(rule) + ")")
+    want_hit = np.asarray(found.is_valid()) & ~np.asarray(
+        pc.match_substring_regex(text, pattern=words_regex(unless)).to_numpy(zero_copy_only=False), dtype=bool)
+    want = pc.struct_field(found, [0]).fill_null("").to_pylist()
+    assert hit.tolist() == want_hit.tolist()
+    assert [w for w, h in zip(got, hit, strict=True) if h] == [w for w, h in zip(want, want_hit, strict=True) if h]

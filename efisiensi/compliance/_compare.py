@@ -216,14 +216,20 @@ def aggregate_lines(table: pd.DataFrame, categories: list[str], amounts: list[st
     be combined). Groups keep the order of their first row. ``amounts`` are the columns
     added (several stages of one table share one grouping).
     """
-    agg: dict[str, str] = {c: "first" for c in LINE_KEY}
-    agg.update({a: "sum" for a in amounts})
-    agg.update({c: "max" for c in categories if c in table})
-    if "kategori_alasan" in table:
-        agg["kategori_alasan"] = "first"
-    grouped = table.groupby(key_codes(table, LINE_KEY), sort=False, dropna=False)
-    out = grouped.agg(agg)
-    codes = grouped.ngroup().to_numpy()
+    shown = [*LINE_KEY, *(["kategori_alasan"] if "kategori_alasan" in table else [])]
+    cats = [c for c in categories if c in table]
+    codes = key_codes(table, LINE_KEY)  # groups numbered in the order of their first row
+    grouped = table.groupby(codes, sort=False, dropna=False)
+    first = np.unique(codes, return_index=True)[1]  # the first row of each group
+    cols: dict[str, pd.Series] = {}
+    for c in shown:  # the text of the group's first row ("first" skips missing values: then pandas')
+        col = table[c]
+        cols[c] = grouped[c].first().reset_index(drop=True) if col.isna().any() else \
+            col.iloc[first].reset_index(drop=True)
+    sums = grouped[list(amounts)].sum().reset_index(drop=True)
+    flags = grouped[cats].max().reset_index(drop=True) if cats else None
+    order = [*LINE_KEY, *amounts, *cats, *shown[len(LINE_KEY):]]
+    out = pd.DataFrame({c: cols[c] if c in cols else (sums[c] if c in sums else flags[c]) for c in order})
     src = table["_src"].to_numpy(dtype=object)
     joined = np.empty(len(out), dtype=object)
     counts = np.bincount(codes, minlength=len(out)) if len(codes) else np.zeros(0, dtype=int)
@@ -234,7 +240,6 @@ def aggregate_lines(table: pd.DataFrame, categories: list[str], amounts: list[st
         parts.setdefault(int(codes[i]), []).append(src[i])
     for code, texts in parts.items():
         joined[code] = "; ".join(texts)
-    out = out.reset_index(drop=True)
     out.insert(out.columns.get_loc(amounts[-1]) + 1, "_src", pd.array(joined, dtype="str"))
     return out
 

@@ -85,7 +85,22 @@ def measure(kind: str, path: str, arg: str) -> dict:
         rows = int(a.reconciliation.loc[a.reconciliation["file"].str.startswith("("), "rows"].sum())
     elif kind == "national":  # arg: "workers;run_dir;json out" (empty parts: serial, no folder)
         w, run_dir, out_path = arg.split(";")
-        a = ef.audit(p, workers=int(w) if w else None, run_dir=run_dir or None)
+        extra = {}
+        if w and int(w) > 1:
+            # the cluster ef.audit(workers=N) starts (its start-up is timed), with the task
+            # stream on, to tell the time spent in map tasks from the scheduling around them
+            from efisiensi.compliance._distributed import _local_client
+
+            client = _local_client(int(w))
+            extra["startup"] = time.perf_counter() - t0
+            with _task_stream(client) as stream:
+                a = ef.audit(p, client=client, run_dir=run_dir or None)
+            extra.update(stream.summary(int(w)))
+            cluster = client.cluster
+            client.close()
+            cluster.close()
+        else:
+            a = ef.audit(p, run_dir=run_dir or None)
         Path(out_path).write_text(a.to_json(), encoding="utf-8")
         rows = int(a.reconciliation["rows"].iloc[-1])
     elif kind == "cli":  # the command a user types, in this process (imports excluded)
@@ -105,6 +120,8 @@ def measure(kind: str, path: str, arg: str) -> dict:
     cpu = time.process_time() - c0
     peak = _status_mib("VmHWM") - before
     out = {"wall": wall, "cpu": cpu, "peak": peak}
+    if kind == "national":
+        out.update(extra)
     if kind == "load":
         out["checks"] = checks
     if frame is not None:
@@ -113,6 +130,32 @@ def measure(kind: str, path: str, arg: str) -> dict:
     else:
         out["rows"] = rows
     return out
+
+
+class _task_stream:
+    """The map tasks' compute intervals on the workers (``distributed``'s task stream)."""
+
+    def __init__(self, client) -> None:
+        from distributed import get_task_stream
+
+        self._ctx = get_task_stream(client=client)
+
+    def __enter__(self) -> _task_stream:
+        self._ts = self._ctx.__enter__()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._ctx.__exit__(*exc)
+
+    def summary(self, workers: int) -> dict:
+        """Tasks, seconds computing, and the map window (first start to last stop):
+        ``window × workers − compute`` is what scheduling, transfer and idle workers cost."""
+        spans = [(ss["start"], ss["stop"]) for t in self._ts.data if str(t.get("key", "")).startswith("efisiensi-")
+                 for ss in t.get("startstops", []) if ss.get("action") == "compute"]
+        if not spans:
+            return {"tasks": 0, "task_s": 0.0, "window": 0.0}
+        return {"tasks": len(spans), "task_s": sum(b - a for a, b in spans),
+                "window": max(b for _, b in spans) - min(a for a, _ in spans)}
 
 
 def run_one(kind: str, path: Path, arg: str = "") -> dict:

@@ -103,6 +103,7 @@ def measure(kind: str, path: str, arg: str) -> dict:
             a = ef.audit(p, run_dir=run_dir or None)
         Path(out_path).write_text(a.to_json(), encoding="utf-8")
         rows = int(a.reconciliation["rows"].iloc[-1])
+        extra["files"] = int((~a.reconciliation["file"].astype(str).str.startswith("(")).sum())
     elif kind == "cli":  # the command a user types, in this process (imports excluded)
         import contextlib
         import io
@@ -225,8 +226,7 @@ def generate(folder: Path, quick: bool) -> list[tuple]:
     if not d.exists():
         gen.write_agencies(d, agencies, 200)
     cases.append((f"{agencies} agency files", d, "pandas_xlsx", "",
-                  [("load", "", ("ref", 0.5)), ("audit", "", ("ref", 0.5)), ("audit", "1", ("serial", 1.1)),
-                   ("audit", "2", ("serial", 1.0))]))
+                  [("load", "", ("ref", 0.5)), ("audit", "", ("ref", 0.5)), ("national", "2;;/dev/null", ("serial", 1.0))]))
     dki = REAL / "dki-rapbd2015-pantau" / "data.csv"
     if dki.exists():
         cases.append(("DKI RAPBD 2015 (real, 16.7k rows)", dki, "pandas_csv", "",
@@ -247,7 +247,7 @@ def machine() -> str:
 
 
 NAMES = {"load": "efisiensi.load", "audit": "efisiensi.audit+JSON", "audit2": "efisiensi.audit+JSON",
-         "cli": "efisiensi"}
+         "cli": "efisiensi", "national": "efisiensi.audit+JSON workers=2"}
 HEAD = (f"| {'case':<36} | {'tool':<32} | {'rows':>9} | {'wall s':>7} | {'cpu s':>7} | {'rows/s':>9} | "
         f"{'× ref':>6} | {'peak MiB':>8} | {'peak/df':>7} | {'target':>16} | {'met':>3} |")
 
@@ -316,13 +316,18 @@ def main() -> None:
             done[(tool, arg)] = r
             if tool == "audit" and not arg:
                 serial = r
-            name = NAMES[tool] + (f" {arg}" if tool == "cli" else (f" workers={arg}" if arg else ""))
+            name = NAMES[tool] + (f" {arg}" if tool == "cli" else (f" workers={arg}" if arg and tool != "national"
+                                                                      else ""))
             lines.append(_row("", name, r, ref["wall"], r["rows"], _judge(target, r, ref, serial)))
+            if tool == "national":
+                import national
+
+                check_lines.append(f"  {label}: " + national.overhead(r, r["files"]))
             if "checks" in r:
                 check_lines.append(f"  {label}: checks {r['checks']:.3f} s of {r['wall']:.2f} s "
                                    f"({100 * r['checks'] / r['wall']:.1f} % of the load)")
     print("\n".join(lines))
-    print("\nverification (efisiensi.verify) inside efisiensi.load:\n" + "\n".join(check_lines))
+    print("\nverification (efisiensi.verify) inside efisiensi.load; Dask scheduling:\n" + "\n".join(check_lines))
     print(f"\n{machine()}; load average {os.getloadavg()[0]:.1f} at the end; total {time.time() - t0:.0f} s")
     if tmp is not None:
         tmp.cleanup()

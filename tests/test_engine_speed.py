@@ -73,3 +73,20 @@ def test_words_hit_equals_one_capture_over_every_value(texts):
     want = pc.struct_field(found, [0]).fill_null("").to_pylist()
     assert hit.tolist() == want_hit.tolist()
     assert [w for w, h in zip(got, hit, strict=True) if h] == [w for w, h in zip(want, want_hit, strict=True) if h]
+
+
+def test_batches_are_even_and_share_small_folders(tmp_path):
+    """Map tasks: at most BATCH_FILES files, at least MIN_TASKS tasks for a folder of
+    small files, sizes differing by at most one (the workers finish together)."""
+    from efisiensi.compliance import _distributed
+    from efisiensi.compliance._engine import context
+
+    ctx = context()
+    for n, tasks in ((3, 3), (40, 8), (100, 8), (300, 10), (2000, 63)):
+        folder = tmp_path / str(n)
+        folder.mkdir()
+        for i in range(n):
+            (folder / f"f{i:04d}.csv").write_text("a\n")
+        sizes = [len(j["files"]) for j in _distributed.plan(folder, ctx, None)]
+        assert len(sizes) == tasks and sum(sizes) == n, (n, sizes)
+        assert max(sizes) <= _distributed.BATCH_FILES and max(sizes) - min(sizes) <= 1, sizes

@@ -278,9 +278,10 @@ def join_lines(aggregates: dict[str, pd.DataFrame], categories: list[str]) -> pd
     keys = [f"_k_{c}" for c in LINE_KEY]
     a, b = a.join(line_keys(a)), b.join(line_keys(b))
     merged = a.merge(b, on=keys, how="outer", suffixes=("", "_r"), indicator=True)
+    done = []  # the revised side's columns, dropped at once (one copy of the frame, not one a column)
     for c in LINE_KEY:  # a line only in the revised stage shows the revised text
         merged[c] = merged[c].fillna(merged[f"{c}_r"])
-        merged = merged.drop(columns=f"{c}_r")
+        done.append(f"{c}_r")
     for c in cats + ["kategori_alasan"]:
         if f"{c}_r" in merged:
             left = merged[c] if c in merged else None
@@ -290,7 +291,8 @@ def join_lines(aggregates: dict[str, pd.DataFrame], categories: list[str]) -> pd
             else:
                 merged[c] = (left.fillna(False).astype(bool) if left is not None else False) | \
                     right.fillna(False).astype(bool)
-            merged = merged.drop(columns=f"{c}_r")
+            done.append(f"{c}_r")
+    merged = merged.drop(columns=done)
     for s in STAGES:
         merged[s] = merged[s].astype(MONEY).fillna(ZERO)
         merged[f"sumber_{s}"] = merged[f"sumber_{s}"].fillna("")
@@ -299,12 +301,11 @@ def join_lines(aggregates: dict[str, pd.DataFrame], categories: list[str]) -> pd
     status[merged["revised"] > merged["baseline"]] = "naik"
     status[merged["_merge"] == "left_only"] = "dihapus"
     status[merged["_merge"] == "right_only"] = "baru"
-    move = [f"_k_{c}" for c in MOVE_KEY]
-    gone = merged.loc[status == "dihapus", move].apply(tuple, axis=1)
-    came = merged.loc[status == "baru", move].apply(tuple, axis=1)
-    both = set(gone) & set(came)
+    # one integer per move key (the compared texts of MOVE_KEY), not a tuple a row
+    move = merged.groupby([f"_k_{c}" for c in MOVE_KEY], sort=False, dropna=False).ngroup()
+    both = set(move[status == "dihapus"]) & set(move[status == "baru"])
     if both:
-        moved = merged[move].apply(tuple, axis=1).isin(both) & status.isin(["dihapus", "baru"])
+        moved = move.isin(both) & status.isin(["dihapus", "baru"])
         status[moved] = "dipindah"
     merged["perubahan"] = status
     return merged.drop(columns=["_merge", *keys])

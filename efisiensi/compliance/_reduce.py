@@ -104,6 +104,7 @@ def _stage_lines(parts: StageParts, categories: list[str]) -> pd.DataFrame:
             t[c] = t[c].astype(bool)
     if len(frames) > 1:
         t = aggregate_lines(t, categories)
+        t["anggaran"] = t["anggaran"].astype(MONEY)  # the sum widens the decimal type: one type on every path
     return t
 
 

@@ -52,7 +52,8 @@ def main(folder: Path, files: int, lines: int) -> None:
     import gen
 
     sys.path.insert(0, str(HERE.parent))
-    from efisiensi.compliance._distributed import BATCH_FILES
+    from efisiensi.compliance._distributed import BATCH_FILES, plan
+    from efisiensi.compliance._engine import context
 
     data = folder / f"national_{files}x{lines}"
     t0 = time.time()
@@ -62,7 +63,7 @@ def main(folder: Path, files: int, lines: int) -> None:
         (data / ".complete").write_text("")
     size = sum(f.stat().st_size for f in data.glob("*.csv")) / 2**20
     gen_s = time.time() - t0
-    tasks = -(-files // BATCH_FILES)
+    tasks = len(plan(data, context(), None))  # the map tasks the runs below schedule
     print("  serial ...", file=sys.stderr)
     serial = _run(data, "", "", folder / "serial.json")
     print("  workers=2 ...", file=sys.stderr)

@@ -102,7 +102,8 @@ def overhead(r: dict, files: int, workers: int = 2) -> str:
     return (f"Dask: cluster start {r['startup']:.1f} s; {r['tasks']} map tasks computed {r['task_s']:.1f} s in a "
             f"{r['window']:.1f} s window on {workers} workers; scheduling, transfer and idle: {lost:.1f} s = "
             f"{per_file:.4f} s per file (target ≤ 0.03: {'met' if per_file <= 0.03 else 'NOT met'}); "
-            f"reduce and JSON in the client: {r['wall'] - r['startup'] - r['window']:.1f} s")
+            f"outside the map window (client plan with SHA-256, worker imports, reduce, JSON): "
+            f"{r['wall'] - r['startup'] - r['window']:.1f} s")
 
 
 def projection(serial: dict, dask: dict, rows: int, files: int) -> str:

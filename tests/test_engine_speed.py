@@ -90,3 +90,25 @@ def test_batches_are_even_and_share_small_folders(tmp_path):
         sizes = [len(j["files"]) for j in _distributed.plan(folder, ctx, None)]
         assert len(sizes) == tasks and sum(sizes) == n, (n, sizes)
         assert max(sizes) <= _distributed.BATCH_FILES and max(sizes) - min(sizes) <= 1, sizes
+
+
+def test_json_records_equal_pandas_records():
+    """The JSON view converts a column at a time; the same records as ``to_dict``."""
+    from decimal import Decimal
+
+    from efisiensi._money import MONEY
+    from efisiensi.compliance._result import _records
+
+    frame = pd.DataFrame({
+        "s": pd.Series(["a", None, "c"], dtype="str"), "m": pd.Series([Decimal("1.50"), None, Decimal("0.00")],
+                                                                       dtype=MONEY),
+        "i": pd.array([1, None, 3], dtype="Int64"), "f": pd.array([0.5, None, -16.6], dtype="Float64"),
+        "b": [True, False, True], "o": [None, 2, "x"], "n": [1, 2, 3], "x": [0.1, float("nan"), 2.0]})
+    got, want = _records(frame), frame.to_dict("records")
+    assert len(got) == len(want) == 3
+    for g, w in zip(got, want, strict=True):
+        assert list(g) == list(w)
+        for k in w:
+            assert (g[k] is w[k]) or (g[k] == w[k] and type(g[k]) is type(w[k])) or (w[k] != w[k] and g[k] != g[k]), \
+                (k, g[k], w[k])
+    assert _records(frame.iloc[:0]) == []

@@ -10,6 +10,7 @@ a real Pemda export. Workbooks are written with xlsxwriter with shared strings, 
 from __future__ import annotations
 
 import csv
+import os
 import random
 import sys
 from collections.abc import Iterator
@@ -41,7 +42,10 @@ def templates() -> list[list[object]]:
     return rows
 
 
-def rows(n: int, seed: int = 2025, skpd_per_file: bool = False) -> Iterator[list[object]]:
+_TEMPLATES: list[list[object]] | None = None
+
+
+def rows(n: int, seed: int = 2025, skpd_per_file: bool = False, start: int = 0) -> Iterator[list[object]]:
     """``n`` rekap rows: the Buru rows replicated into sub units, amounts perturbed.
 
     Replica ``r`` renames every sub unit (``…0000`` → ``…{r:04d}``) and gives every
@@ -49,13 +53,16 @@ def rows(n: int, seed: int = 2025, skpd_per_file: bool = False) -> Iterator[list
     the thousand, and one line in forty carries sen. Header rows (no rekening) keep an
     empty PAGU, as SIPD writes them.
     """
+    global _TEMPLATES
     rnd = random.Random(seed)
-    base = templates()
-    k = 0
-    replica = 0
+    if _TEMPLATES is None:
+        _TEMPLATES = templates()
+    base = _TEMPLATES
+    k = start  # rows ``start`` … ``start + n - 1`` of the stream (one agency file of many)
+    replica, first = divmod(start, len(base))
     while True:
-        for t in base:
-            if k >= n:
+        for t in base[first:]:
+            if k >= start + n:
                 return
             r = list(t)
             r[0] = float(k + 1)
@@ -73,6 +80,7 @@ def rows(n: int, seed: int = 2025, skpd_per_file: bool = False) -> Iterator[list
             yield r
             k += 1
         replica += 1
+        first = 0
 
 
 def write_xlsx(path: Path, body: Iterator[list[object]] | list[list[object]], title: bool = False) -> int:
@@ -124,20 +132,42 @@ def write_csv(path: Path, body: Iterator[list[object]], sep: str = ",", indonesi
     return n
 
 
-def write_agency_csvs(folder: Path, files: int, per_file: int, seed: int = 11) -> int:
+def _agency_csv(args: tuple[Path, int, int, int]) -> int:
+    folder, i, per_file, seed = args
+    body = []
+    for r in rows(per_file, seed=seed * 100_003 + i, start=i * per_file):
+        r[4] = f"9.{i // 100:02d}.{i % 100:02d}.00.0.00.01.0000"
+        r[5] = f"Badan Sintetis {i}"
+        body.append(r)
+    path = folder / f"pemda_{i // 40:03d}_skpd_{i % 40:02d}.csv"
+    tmp = path.with_name(path.name + ".part")
+    write_csv(tmp, iter(body), sep=";", indonesian_numbers=True)
+    tmp.rename(path)
+    return per_file
+
+
+def write_agency_csvs(folder: Path, files: int, per_file: int, seed: int = 11, processes: int | None = None) -> int:
     """``files`` agency CSV exports (``;``, Indonesian numbers) of ``per_file`` rows each,
-    one SKPD a file, as a national collection of SIPD exports looks (the national run)."""
+    one SKPD a file, as a national collection of SIPD exports looks (the national run).
+
+    File ``i`` holds rows ``i × per_file …`` of the replicated Buru stream (so files differ
+    in sub units and texts, as SKPD do), its amounts drawn from a seed of its own: the set
+    is the same whatever the number of processes writing it (one per core by default);
+    files already written are kept, so an interrupted generation continues.
+    """
+    import multiprocessing
+
     folder.mkdir(parents=True, exist_ok=True)
-    src = rows(files * per_file, seed=seed)
-    for i in range(files):
-        body = []
-        for _ in range(per_file):
-            r = next(src)
-            r[4] = f"9.{i // 100:02d}.{i % 100:02d}.00.0.00.01.0000"
-            r[5] = f"Badan Sintetis {i}"
-            body.append(r)
-        write_csv(folder / f"pemda_{i // 40:03d}_skpd_{i % 40:02d}.csv", iter(body), sep=";",
-                  indonesian_numbers=True)
+    todo = [(folder, i, per_file, seed) for i in range(files)
+            if not (folder / f"pemda_{i // 40:03d}_skpd_{i % 40:02d}.csv").exists()]
+    procs = processes or os.cpu_count() or 1
+    if procs > 1 and len(todo) > 1:
+        with multiprocessing.get_context("spawn").Pool(procs) as pool:
+            for _ in pool.imap_unordered(_agency_csv, todo, chunksize=8):
+                pass
+    else:
+        for job in todo:
+            _agency_csv(job)
     return files
 
 

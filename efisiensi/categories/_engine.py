@@ -52,6 +52,7 @@ class _Distinct:
     combo_account: np.ndarray | None = None   # combo -> distinct account
     _norm: dict = field(default_factory=dict)
     _masked: dict = field(default_factory=dict)
+    _account_keys: list | None = None
 
     @property
     def n(self) -> int:
@@ -96,18 +97,39 @@ def distinct(items: pd.DataFrame) -> _Distinct:
     return d
 
 
+#: Per tuple of code specs: (chart, segments) -> the text of the first spec that
+#: matches, or "" (kept for the process: every file of a run shares one chart of accounts).
+_ACCOUNT_MEMO: dict[tuple[CodeSpec, ...], dict[tuple[str, tuple[int, ...]], str]] = {}
+
+
+def _account_keys(d: _Distinct) -> list[tuple[str, tuple[int, ...]] | None]:
+    """(chart, segments) of each distinct account, computed once per table."""
+    if d._account_keys is None:
+        d._account_keys = [None if acc is None else (acc.chart, acc.segments) for acc in d.accounts]
+    return d._account_keys
+
+
 def _accounts_matching(d: _Distinct, specs: tuple[CodeSpec, ...]) -> tuple[np.ndarray, np.ndarray]:
     """Per distinct account: does a spec match, and the text of the first one that does."""
     hit = np.zeros(len(d.accounts), dtype=bool)
     what = np.full(len(d.accounts), "", dtype=object)
-    for i, acc in enumerate(d.accounts):
-        if acc is None:
+    if not specs:
+        return hit, what
+    memo = _ACCOUNT_MEMO.get(specs)
+    if memo is None:
+        if len(_ACCOUNT_MEMO) > 4096:
+            _ACCOUNT_MEMO.clear()
+        memo = _ACCOUNT_MEMO[specs] = {}
+    for i, key in enumerate(_account_keys(d)):
+        if key is None:
             continue
-        segs = acc.segments
-        for spec in specs:
-            if spec.matches(acc.chart, segs):
-                hit[i], what[i] = True, spec.text
-                break
+        text = memo.get(key)
+        if text is None:
+            chart, segs = key
+            text = next((spec.text for spec in specs if spec.matches(chart, segs)), "")
+            memo[key] = text
+        if text:
+            hit[i], what[i] = True, text
     return hit, what
 
 
@@ -115,13 +137,18 @@ def _words_hit(d: _Distinct, name: str, rule_words: tuple[str, ...], mask: tuple
                unless: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
     """Per distinct value of ``name``: hit flag and the matched words."""
     text = d.masked(name, mask)
-    found = pc.extract_regex(text, pattern="(?P<m>" + words_regex(rule_words) + ")")
-    hit = np.asarray(found.is_valid())
-    if unless and hit.any():
-        veto = pc.match_substring_regex(d.normalized(name), pattern=words_regex(unless))
-        hit &= ~np.asarray(veto.to_numpy(zero_copy_only=False), dtype=bool)
-    words = np.asarray(pc.struct_field(found, [0]).fill_null("").to_numpy(zero_copy_only=False),
-                       dtype=object)
+    pattern = words_regex(rule_words)
+    # a plain match (RE2's fast automaton) over every value; the capture only where it hit
+    hit = np.asarray(pc.match_substring_regex(text, pattern=pattern).to_numpy(zero_copy_only=False), dtype=bool)
+    words = np.full(len(hit), "", dtype=object)
+    if not hit.any():
+        return hit, words
+    where = np.flatnonzero(hit)
+    found = pc.extract_regex(text.take(pa.array(where)), pattern="(?P<m>" + pattern + ")")
+    words[where] = np.asarray(pc.struct_field(found, [0]).to_numpy(zero_copy_only=False), dtype=object)
+    if unless:
+        veto = pc.match_substring_regex(d.normalized(name).take(pa.array(where)), pattern=words_regex(unless))
+        hit[where[np.asarray(veto.to_numpy(zero_copy_only=False), dtype=bool)]] = False
     return hit, words
 
 

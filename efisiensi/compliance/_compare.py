@@ -32,20 +32,66 @@ MOVE_KEY = ["kode_skpd", "kode_rekening", "kelompok", "uraian"]
 UNIT_CODE_COLUMNS = ("kode_skpd", "kode_sub_unit", "kode_sub_kegiatan")
 
 
+#: ``fn(value)`` of the key normalizers, kept for the process: the same SKPD, account
+#: and sub kegiatan texts come back in every file, stage and partial of a run.
+_MEMO: dict = {}
+_MEMO_MAX = 2**20
+
+
+def _codes(s: pd.Series, fn) -> tuple[np.ndarray, list[str]]:
+    """Integer codes per row and the distinct values of ``fn`` over ``s``: ``fn`` runs
+    once per distinct value (key columns repeat a few values many times), never per row."""
+    codes, uniq = pd.factorize(s, use_na_sentinel=False)
+    uniq = np.asarray(uniq, dtype=object)  # one conversion, not a Python call per element
+    memo = _MEMO.setdefault(fn, {})
+    if len(memo) > _MEMO_MAX:
+        memo.clear()
+    out = []
+    for v in uniq:
+        got = memo.get(v) if isinstance(v, str) else None
+        if got is None:
+            got = fn(v)
+            if isinstance(v, str):
+                memo[v] = got
+        out.append(got)
+    return codes, out
+
+
 def _mapped(s: pd.Series, fn) -> pd.Series:
-    """``fn`` applied once per distinct value (key columns repeat a few values many times)."""
-    uniq = s.unique()
-    return s.map(dict(zip(uniq, (fn(v) for v in uniq), strict=True)))
+    """``fn`` applied once per distinct value, as a ``str`` Series aligned with ``s``."""
+    codes, values = _codes(s, fn)
+    return pd.Series(pd.array(values, dtype="str").take(codes), index=s.index)
+
+
+def _key_fn(column: str):
+    if column in UNIT_CODE_COLUMNS:
+        return normalize_unit_code
+    if column == "kode_rekening":
+        return clean_text
+    return normalize_name
 
 
 def key_column(table: pd.DataFrame, column: str) -> pd.Series:
     """A key column as compared across stages: unit codes by segment, account codes as
     read, every text with its spelling noise (case, spaces, NBSP, zero-width) removed."""
-    if column in UNIT_CODE_COLUMNS:
-        return _mapped(table[column], normalize_unit_code)
-    if column == "kode_rekening":
-        return _mapped(table[column], clean_text)
-    return _mapped(table[column], normalize_name)
+    return _mapped(table[column], _key_fn(column))
+
+
+def key_codes(table: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """One integer per row, equal for two rows exactly when every column's
+    :func:`key_column` is equal; numbered in the order of first appearance.
+
+    The same grouping as on the key columns themselves, without building them: each
+    column is factorized, its distinct values normalized once, and the per-column codes
+    combined pairwise (re-factorized, so the combined code stays below the row count).
+    """
+    key = np.zeros(len(table), dtype=np.int64)
+    for c in columns:
+        codes, values = _codes(table[c], _key_fn(c))
+        norm, n_norm = pd.factorize(np.asarray(values, dtype=object))
+        col = norm[codes] if len(codes) else codes
+        key = pd.factorize(key * max(len(n_norm), 1) + col)[0].astype(np.int64)
+    return key
 
 
 def agency_key(table: pd.DataFrame) -> pd.Series:
@@ -147,11 +193,15 @@ def stage_sums(stages: dict[str, pd.DataFrame], policy: Policy, by: list[str] | 
     return out
 
 
+def _file_name(path: str) -> str:
+    return path.replace("\\", "/").rsplit("/", 1)[-1]
+
+
 def provenance(frame: pd.DataFrame) -> pd.Series:
     """Where each row came from: ``<file name>[:sheet]:<row>``."""
     sheet = frame["sumber_sheet"].where(frame["sumber_sheet"] == "", ":" + frame["sumber_sheet"])
-    return frame["sumber_file"].map(lambda p: p.replace("\\", "/").rsplit("/", 1)[-1]) + sheet + ":" + \
-        frame["sumber_baris"].astype(str)
+    name = _mapped(frame["sumber_file"], _file_name)
+    return name + sheet + ":" + frame["sumber_baris"].astype(str)
 
 
 def aggregate_lines(table: pd.DataFrame, categories: list[str], amounts: list[str] | tuple[str, ...] = ("anggaran",)
@@ -166,15 +216,20 @@ def aggregate_lines(table: pd.DataFrame, categories: list[str], amounts: list[st
     be combined). Groups keep the order of their first row. ``amounts`` are the columns
     added (several stages of one table share one grouping).
     """
-    agg: dict[str, str] = {c: "first" for c in LINE_KEY}
-    agg.update({a: "sum" for a in amounts})
-    agg.update({c: "max" for c in categories if c in table})
-    if "kategori_alasan" in table:
-        agg["kategori_alasan"] = "first"
-    keys = line_keys(table)
-    grouped = table.join(keys).groupby(list(keys.columns), sort=False, dropna=False)
-    out = grouped.agg(agg)
-    codes = grouped.ngroup().to_numpy()
+    shown = [*LINE_KEY, *(["kategori_alasan"] if "kategori_alasan" in table else [])]
+    cats = [c for c in categories if c in table]
+    codes = key_codes(table, LINE_KEY)  # groups numbered in the order of their first row
+    grouped = table.groupby(codes, sort=False, dropna=False)
+    first = np.unique(codes, return_index=True)[1]  # the first row of each group
+    cols: dict[str, pd.Series] = {}
+    for c in shown:  # the text of the group's first row ("first" skips missing values: then pandas')
+        col = table[c]
+        cols[c] = grouped[c].first().reset_index(drop=True) if col.isna().any() else \
+            col.iloc[first].reset_index(drop=True)
+    sums = grouped[list(amounts)].sum().reset_index(drop=True)
+    flags = grouped[cats].max().reset_index(drop=True) if cats else None
+    order = [*LINE_KEY, *amounts, *cats, *shown[len(LINE_KEY):]]
+    out = pd.DataFrame({c: cols[c] if c in cols else (sums[c] if c in sums else flags[c]) for c in order})
     src = table["_src"].to_numpy(dtype=object)
     joined = np.empty(len(out), dtype=object)
     counts = np.bincount(codes, minlength=len(out)) if len(codes) else np.zeros(0, dtype=int)
@@ -185,7 +240,6 @@ def aggregate_lines(table: pd.DataFrame, categories: list[str], amounts: list[st
         parts.setdefault(int(codes[i]), []).append(src[i])
     for code, texts in parts.items():
         joined[code] = "; ".join(texts)
-    out = out.reset_index(drop=True)
     out.insert(out.columns.get_loc(amounts[-1]) + 1, "_src", pd.array(joined, dtype="str"))
     return out
 
@@ -224,9 +278,10 @@ def join_lines(aggregates: dict[str, pd.DataFrame], categories: list[str]) -> pd
     keys = [f"_k_{c}" for c in LINE_KEY]
     a, b = a.join(line_keys(a)), b.join(line_keys(b))
     merged = a.merge(b, on=keys, how="outer", suffixes=("", "_r"), indicator=True)
+    done = []  # the revised side's columns, dropped at once (one copy of the frame, not one a column)
     for c in LINE_KEY:  # a line only in the revised stage shows the revised text
         merged[c] = merged[c].fillna(merged[f"{c}_r"])
-        merged = merged.drop(columns=f"{c}_r")
+        done.append(f"{c}_r")
     for c in cats + ["kategori_alasan"]:
         if f"{c}_r" in merged:
             left = merged[c] if c in merged else None
@@ -236,7 +291,8 @@ def join_lines(aggregates: dict[str, pd.DataFrame], categories: list[str]) -> pd
             else:
                 merged[c] = (left.fillna(False).astype(bool) if left is not None else False) | \
                     right.fillna(False).astype(bool)
-            merged = merged.drop(columns=f"{c}_r")
+            done.append(f"{c}_r")
+    merged = merged.drop(columns=done)
     for s in STAGES:
         merged[s] = merged[s].astype(MONEY).fillna(ZERO)
         merged[f"sumber_{s}"] = merged[f"sumber_{s}"].fillna("")
@@ -245,12 +301,11 @@ def join_lines(aggregates: dict[str, pd.DataFrame], categories: list[str]) -> pd
     status[merged["revised"] > merged["baseline"]] = "naik"
     status[merged["_merge"] == "left_only"] = "dihapus"
     status[merged["_merge"] == "right_only"] = "baru"
-    move = [f"_k_{c}" for c in MOVE_KEY]
-    gone = merged.loc[status == "dihapus", move].apply(tuple, axis=1)
-    came = merged.loc[status == "baru", move].apply(tuple, axis=1)
-    both = set(gone) & set(came)
+    # one integer per move key (the compared texts of MOVE_KEY), not a tuple a row
+    move = merged.groupby([f"_k_{c}" for c in MOVE_KEY], sort=False, dropna=False).ngroup()
+    both = set(move[status == "dihapus"]) & set(move[status == "baru"])
     if both:
-        moved = merged[move].apply(tuple, axis=1).isin(both) & status.isin(["dihapus", "baru"])
+        moved = move.isin(both) & status.isin(["dihapus", "baru"])
         status[moved] = "dipindah"
     merged["perubahan"] = status
     return merged.drop(columns=["_merge", *keys])

@@ -74,21 +74,29 @@ def _read_json(path: Path) -> dict:
 #: task, and memory is bounded by the task, not by the number of files.
 BATCH_FILES = 32
 BATCH_BYTES = 16 * 2**20
+#: A role of many small files is cut into at least this many tasks of even size, so that
+#: the workers share them (40 files: 8 tasks of 5, not one of 32 and one of 8).
+MIN_TASKS = 8
 
 
 def plan(paths: Any, ctx: Context, run_dir: Path | None, errors: str = "auto") -> list[dict]:
     """The map tasks for the files of one role (globs and folders expanded, as
-    :func:`efisiensi.load` does), in file order, batched (see :data:`BATCH_FILES`)."""
+    :func:`efisiensi.load` does), in file order, batched (see :data:`BATCH_FILES` and
+    :data:`MIN_TASKS`)."""
     files = expand(paths)
     if not files:
         raise LoadError("tidak ada berkas untuk dibaca")
     batches: list[list[dict]] = []
     size = 0
-    for path, explicit in files:
+    n = len(files)
+    k = max(-(-n // BATCH_FILES), min(n, MIN_TASKS))  # tasks of n // k or n // k + 1 files
+    part = -1
+    for i, (path, explicit) in enumerate(files):
         nbytes = path.stat().st_size if path.is_file() else 0
-        if not batches or len(batches[-1]) >= BATCH_FILES or (size + nbytes > BATCH_BYTES and batches[-1]):
+        if i * k // n != part or (size + nbytes > BATCH_BYTES and batches[-1]):
             batches.append([])
             size = 0
+            part = i * k // n
         f = {"path": str(path), "display": str(path), "explicit": explicit}
         if run_dir is not None:
             f["sha256"] = sha256(path) if path.is_file() else ""

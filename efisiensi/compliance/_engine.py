@@ -24,6 +24,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .._errors import Finding, LoadError
@@ -122,13 +123,13 @@ def _stage_partial(t: pd.DataFrame, amount: pd.Series, masks: dict[str, pd.Serie
         sel = amount[mask]
         targets[tid] = Decimal(sel.sum()) if len(sel) else ZERO
         by_agency[tid] = {k: Decimal(v) for k, v in sel.groupby(key[mask], sort=False).sum().items()}
-    recon = []
-    files = t["sumber_file"]
-    for f, idx in files.groupby(files, sort=False).groups.items():
-        g, m = amount.loc[idx], any_cat.loc[idx]
-        recon.append({"file": f, "rows": len(g), "read": Decimal(g.sum()),
-                      "cat": Decimal(g[m].sum()) if m.any() else ZERO,
-                      "unc": Decimal(g[~m].sum()) if (~m).any() else ZERO})
+    # per file, in the order files first appear: one grouped sum each, not a loop over files
+    codes, files = pd.factorize(t["sumber_file"], use_na_sentinel=False)
+    m = any_cat.to_numpy(dtype=bool)
+    rows = np.bincount(codes, minlength=len(files))
+    read, cat, unc = (amount.where(w).groupby(codes).sum().tolist() for w in (np.ones(len(m), bool), m, ~m))
+    recon = [{"file": f, "rows": int(rows[i]), "read": Decimal(read[i]), "cat": Decimal(cat[i]),
+              "unc": Decimal(unc[i])} for i, f in enumerate(files)]
     return {"total": Decimal(amount.sum()) if len(amount) else ZERO, "rows": len(t), "targets": targets,
             "by_agency": by_agency, "recon": recon}
 

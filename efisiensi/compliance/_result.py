@@ -43,6 +43,15 @@ def _none(v: Any) -> Any:
     return None if v is None or v is pd.NA or (isinstance(v, float) and v != v) else v
 
 
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """``frame.to_dict("records")`` (missing values of typed columns as ``None``), converted a
+    column at a time, not a cell at a time."""
+    na = pd.NA
+    cols = {c: [None if v is na else v for v in frame[c].to_numpy(dtype=object).tolist()] for c in frame.columns}
+    return [dict(zip(cols, row, strict=True)) for row in zip(*cols.values(), strict=True)] if cols else \
+        [{} for _ in range(len(frame))]
+
+
 @dataclass
 class Audit:
     """The result of :func:`efisiensi.audit`.
@@ -154,7 +163,7 @@ class Audit:
     def to_dict(self) -> dict:
         """The JSON document as Python objects (amounts as ``Decimal``)."""
         groups: dict[tuple, list[dict]] = {}
-        for r in self.by_agency.to_dict("records"):  # SKPD in order of first appearance
+        for r in _records(self.by_agency):  # SKPD in order of first appearance
             groups.setdefault((r["kode_skpd"], r["nama_skpd"]), []).append(r)
         agencies = [{"kode_skpd": kode, "nama_skpd": nama, "categories": self._result_rows(g)}
                     for (kode, nama), g in groups.items()]
@@ -168,25 +177,25 @@ class Audit:
             "baseline": {"files": list(self.baseline_files), "total": self.totals["baseline"]},
             "revised": None if self.revised_files is None else {
                 "files": list(self.revised_files), "total": self.totals["revised"]},
-            "categories": self._result_rows(self.summary.to_dict("records")),
+            "categories": self._result_rows(_records(self.summary)),
             "agencies": agencies,
             "reconciliation": {
                 "ok": self.reconciled,
-                "stages": [{k: _none(v) for k, v in r.items()} for r in rec.to_dict("records")],
+                "stages": [{k: _none(v) for k, v in r.items()} for r in _records(rec)],
             },
             "findings": [
                 {"file": _none(f["file"]), "sheet": _none(f["sheet"]) or None,
                  "row": None if _none(f["row"]) is None else int(f["row"]),
                  "code": f["code"], "message": f["message"], "severity": f["severity"],
                  "stage": _none(f.get("stage"))}
-                for f in self.findings.to_dict("records")
+                for f in _records(self.findings)
             ],
             "inputs": [{**{k: v for k, v in s.items() if k in ("path", "sha256", "size", "rows", "stage")},
                         "verification": json_view(s.get("verification"))} for s in self.sources],
         }
         out["stages"] = self._stages_json()
         if self.realisasi is not None:
-            out["realisasi"] = [{k: _none(v) for k, v in r.items()} for r in self.realisasi.to_dict("records")]
+            out["realisasi"] = [{k: _none(v) for k, v in r.items()} for r in _records(self.realisasi)]
         return out
 
     def _stages_json(self) -> list[dict]:
@@ -195,12 +204,12 @@ class Audit:
             two = [{"label": "baseline", "role": "baseline", "files": list(self.baseline_files),
                     "total": self.totals["baseline"],
                     "categories": [{"target": r["target"], "amount": r["baseline"]}
-                                   for r in self._result_rows(self.summary.to_dict("records"))]}]
+                                   for r in self._result_rows(_records(self.summary))]}]
             if self.revised_files is not None:
                 two.append({"label": "revised", "role": "judged", "files": list(self.revised_files),
                             "total": self.totals["revised"],
                             "categories": [{"target": r["target"], "amount": r["revised"], "status": r["status"]}
-                                           for r in self._result_rows(self.summary.to_dict("records"))]})
+                                           for r in self._result_rows(_records(self.summary))]})
             return two
         out = []
         for st in self.stages:

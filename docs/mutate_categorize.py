@@ -30,7 +30,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-ENV, REPORT_ENV = "EFISIENSI_MUTATE", "EFISIENSI_MUTATE_REPORT"
+import pytest
+
+ENV, REPORT_ENV, CALLS_ENV = "EFISIENSI_MUTATE", "EFISIENSI_MUTATE_REPORT", "EFISIENSI_MUTATE_CALLS"
+#: "none" keeps categorize as it is and only counts its calls (the unmutated run)
 MUTATIONS = ("nothing", "everything")
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -43,14 +46,19 @@ DEFAULT_TESTS = ("tests/test_audit.py", "tests/test_report.py", "tests/test_cli.
 _HOLDERS = ("efisiensi", "efisiensi.categories", "efisiensi.evaluate")
 
 
-def _mutated(real, value: bool):
+def _mutated(real, value: bool | None):
     @functools.wraps(real)
     def categorize(items, rules="inpres-1-2025", *, extra_rules=None, **kwargs):
         from efisiensi.categories import load_pack
 
+        calls = os.environ.get(CALLS_ENV)
+        if calls:  # one byte per call, from this process or a subprocess the test started
+            with open(calls, "ab") as fh:
+                fh.write(b".")
         out = real(items, rules, extra_rules=extra_rules, **kwargs)
-        for cat in load_pack(rules, extra_rules).categories:
-            out[cat.id] = value
+        if value is not None:
+            for cat in load_pack(rules, extra_rules).categories:
+                out[cat.id] = value
         return out
 
     categorize.__mutated__ = True
@@ -62,15 +70,15 @@ def install(mutation: str | None = None) -> None:
     mutation = mutation or os.environ.get(ENV, "")
     if not mutation:
         return
-    if mutation not in MUTATIONS:
-        raise SystemExit(f"{ENV}={mutation!r}: expected one of {MUTATIONS}")
+    if mutation not in ("none", *MUTATIONS):
+        raise SystemExit(f"{ENV}={mutation!r}: expected one of {('none', *MUTATIONS)}")
     import importlib
 
     import efisiensi.categories as cats
 
     if getattr(cats.categorize, "__mutated__", False):
         return
-    fake = _mutated(cats.categorize, mutation == "everything")
+    fake = _mutated(cats.categorize, None if mutation == "none" else mutation == "everything")
     for name in _HOLDERS:
         module = importlib.import_module(name)
         if hasattr(module, "categorize"):
@@ -94,6 +102,31 @@ def _subprocesses_too() -> None:
 # ------------------------------------------------------------------ pytest plugin hooks
 
 _OUTCOMES: dict[str, str] = {}
+_REACH: set[str] = set()          # tests whose setup, call or fixtures called categorize
+_FIXTURES: set[str] = set()       # fixtures whose setup called categorize
+
+
+def _calls() -> int:
+    path = os.environ.get(CALLS_ENV)
+    return Path(path).stat().st_size if path and Path(path).exists() else 0
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_fixture_setup(fixturedef, request):
+    before = _calls()
+    yield
+    if _calls() > before:
+        _FIXTURES.add(fixturedef.argname)
+
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    before = _calls()
+    yield
+    if _calls() > before or _FIXTURES & set(item.fixturenames):
+        _REACH.add(item.nodeid)
+
 
 
 def pytest_configure(config) -> None:
@@ -115,17 +148,15 @@ def pytest_runtest_logreport(report) -> None:
 def pytest_sessionfinish(session, exitstatus) -> None:
     path = os.environ.get(REPORT_ENV)
     if path:
-        Path(path).write_text(json.dumps(_OUTCOMES, indent=1, sort_keys=True), encoding="utf-8")
+        doc = {"outcomes": _OUTCOMES, "reach": sorted(_REACH)}
+        Path(path).write_text(json.dumps(doc, indent=1, sort_keys=True), encoding="utf-8")
 
 
 # ------------------------------------------------------------------ the driver
 
 
 def _start(mutation: str, tests: list[str], out: Path) -> subprocess.Popen:
-    env = dict(os.environ, **{REPORT_ENV: str(out)})
-    env.pop(ENV, None)
-    if mutation != "none":
-        env[ENV] = mutation
+    env = dict(os.environ, **{REPORT_ENV: str(out), ENV: mutation, CALLS_ENV: str(out) + ".calls"})
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(HERE), env.get("PYTHONPATH")]))
     return subprocess.Popen([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p",
                              "mutate_categorize", "--no-header", "--tb=no", "-o", "addopts=", *tests],
@@ -139,22 +170,30 @@ def main(argv: list[str]) -> int:
         procs = {m: _start(m, tests, Path(tmp) / f"{m}.json") for m in ("none", *MUTATIONS)}
         for proc in procs.values():
             proc.wait()
+        missing = [m for m in procs if not (Path(tmp) / f"{m}.json").exists()]
+        if missing:
+            raise SystemExit(f"pytest wrote no outcomes for {missing} (run it with the same arguments to see why)")
         runs = {m: json.loads((Path(tmp) / f"{m}.json").read_text(encoding="utf-8")) for m in procs}
-    clean = runs["none"]
+    clean, reach = runs["none"]["outcomes"], set(runs["none"]["reach"])
     broken = sorted(t for t, o in clean.items() if o == "failed")
     counted = sorted(t for t, o in clean.items() if o == "passed")
     print(f"tests: {' '.join(tests)}")
     print(f"unmutated: {len(counted)} passed, {len(broken)} failed, "
-          f"{sum(o == 'skipped' for o in clean.values())} skipped (only passing tests are counted)")
-    print(f"{'mutation':<12}{'run':>6}{'failed':>8}{'%':>8}")
+          f"{sum(o == 'skipped' for o in clean.values())} skipped (only passing tests are counted); "
+          f"{len(reach & set(counted))} of the passing tests call categorize (directly, through a "
+          "fixture or a subprocess)")
+    print(f"{'mutation':<12}{'tests':<22}{'run':>6}{'failed':>8}{'%':>8}")
     for m in MUTATIONS:
-        failed = [t for t in counted if runs[m].get(t) == "failed"]
-        print(f"{m:<12}{len(counted):>6}{len(failed):>8}{100 * len(failed) / max(len(counted), 1):>8.1f}")
+        outcome = runs[m]["outcomes"]
+        for label, group in (("all", counted), ("calling categorize", [t for t in counted if t in reach])):
+            failed = [t for t in group if outcome.get(t) == "failed"]
+            print(f"{m:<12}{label:<22}{len(group):>6}{len(failed):>8}"
+                  f"{100 * len(failed) / max(len(group), 1):>8.1f}")
     if os.environ.get("VERBOSE"):  # VERBOSE=1: name the tests that survive a mutation
         for m in MUTATIONS:
             for t in counted:
-                if runs[m].get(t) != "failed":
-                    print(f"  survives {m}: {t}")
+                if runs[m]["outcomes"].get(t) != "failed":
+                    print(f"  survives {m}{'' if t in reach else ' (never calls categorize)'}: {t}")
     return 1 if broken else 0
 
 

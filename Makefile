@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 SAMPLES := data/samples
 
-.PHONY: demo notebook test lint bench bench-national clean
+.PHONY: demo notebook test lint bench bench-national mutate clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,11 @@ bench: $(VENV)/.installed-test
 
 bench-national: $(VENV)/.installed-test
 	$(PY) benchmarks/run.py --national $(ARGS)
+
+# issue 15: break categorize (labels nothing / everything) and count the audit, report, CLI and
+# property tests that fail; VERBOSE=1 names the survivors, ARGS= other test files or pytest options
+mutate: $(VENV)/.installed-test
+	$(PY) docs/mutate_categorize.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

@@ -11,6 +11,16 @@ import pytest
 import efisiensi as ef
 from efisiensi.compliance import audit, load_policy
 from efisiensi.compliance._compare import judge
+from tests.budget_sums import (
+    CATS,
+    FLOOR,
+    POOL,
+    account_sum,
+    check_amount,
+    check_amounts,
+    check_summary,
+    travel,
+)
 from tests.conftest import ROOT, SAMPLES
 
 D = Decimal
@@ -21,6 +31,12 @@ PENYESUAIAN = SAMPLES / "2025_3_penyesuaian_rekap5.xlsx"
 @pytest.fixture(scope="module")
 def buru():
     return audit(MURNI, PENYESUAIAN)
+
+
+@pytest.fixture(scope="module")
+def stages() -> dict[str, pd.DataFrame]:
+    """The two Buru stages as loaded: the expected category amounts are sums over their codes."""
+    return {"baseline": ef.load(MURNI), "revised": ef.load(PENYESUAIAN)}
 
 
 def test_buru_travel_not_met_with_the_right_shortfall(buru):
@@ -43,11 +59,17 @@ def test_buru_per_skpd_rows_add_up_to_the_totals(buru):
     assert (dprd["baseline"], dprd["revised"]) == (D("7547334000"), D("8563440000"))
 
 
-def test_reconciliation_accounts_for_every_rupiah(buru):
+def test_reconciliation_accounts_for_every_rupiah(buru, stages):
     assert buru.reconciled
     rec = buru.reconciliation
     files = rec[~rec["file"].str.startswith("(")]
     assert (files["total_read"] == files["categorized"] + files["uncategorized"]).all()
+    # categorized: at least the accounts that decide a category alone, at most the operating pool
+    for stage, items in stages.items():
+        row = files[files["stage"] == stage].iloc[0]
+        floors = account_sum(items, tuple(p for c in CATS for p in FLOOR[c]))
+        assert floors <= row["categorized"] <= account_sum(items, POOL), stage
+        assert row["uncategorized"] >= account_sum(items, ("5.1.01.01.", "5.2.")), stage
     assert buru.lines["baseline"].sum() == D("1078983576660")
     assert buru.lines["revised"].sum() == D("1010280766001.33")
 
@@ -73,19 +95,25 @@ def test_buru_policy_reproduces_the_pemdas_own_figures():
     assert a.summary["legal_source"].str.contains("Buru").all()
 
 
-def test_sub_unit_exclusion_and_account_scope(tmp_path):
+def test_sub_unit_exclusion_and_account_scope(tmp_path, stages):
     policy = tmp_path / "tanpa-puskesmas.toml"
     policy.write_text(
         'id = "uji"\nlegal_source = "uji"\n[[target]]\nid = "pd"\ncategory = "perjalanan_dinas"\n'
         'kind = "numeric"\ncut_pct = "50"\nscope.exclude_sub_unit = ["puskesmas"]\n'
-        'scope.accounts = ["5.1.02.04.01"]\n')
+        'scope.accounts = ["5.1.02.04.01"]\n'
+        # the same exclusion on the category alone: every travel line outside the puskesmas
+        '[[target]]\nid = "pd_semua"\ncategory = "perjalanan_dinas"\nkind = "numeric"\ncut_pct = "50"\n'
+        'scope.exclude_sub_unit = ["puskesmas"]\n')
     a = audit(MURNI, policy=policy)
-    kes = a.by_agency[a.by_agency["nama_skpd"] == "Dinas Kesehatan"].iloc[0]
-    items = ef.load(MURNI)
+    kes = a.by_agency[(a.by_agency["nama_skpd"] == "Dinas Kesehatan") & (a.by_agency["target"] == "pd")].iloc[0]
+    items = stages["baseline"]
     travel = items[(items["nama_skpd"] == "Dinas Kesehatan") & items["kode_rekening"].str.startswith("5.1.02.04.01.")]
     outside = travel[~travel["nama_sub_unit"].str.contains("Puskesmas")]
     assert kes["baseline"] == outside["anggaran"].sum() < travel["anggaran"].sum()
     assert kes["status"] == "profile"
+    everywhere = items[~items["nama_sub_unit"].str.contains("Puskesmas", case=False)]
+    total = a.summary.set_index("target").loc["pd_semua", "baseline"]
+    assert total == account_sum(everywhere, FLOOR["perjalanan_dinas"]) < account_sum(items, FLOOR["perjalanan_dinas"])
 
 
 @pytest.mark.parametrize(
@@ -149,6 +177,9 @@ def test_one_stage_alone_is_profiled(tmp_path):
     _rincian([r[:10] for r in BUDGET], both=False).to_csv(murni, index=False)
     a = audit(murni)
     assert set(a.summary["status"]) == {"profile"} and a.summary["revised"].isna().all()
+    # the two travel accounts (5.1.02.04) and nothing else are travel; no line is an honorarium
+    base = a.summary.set_index("target")["baseline"]
+    assert (base["perjalanan_dinas"], base["honorarium"], base["hibah_kl"]) == (D(16_000_000), 0, 0)
     doc = json.loads(a.to_json())
     assert doc["revised"] is None and doc["categories"][0]["revised"] is None
 
@@ -169,8 +200,12 @@ def test_json_contract_and_exact_amounts(buru):
     assert doc["reconciliation"]["ok"] is True
 
 
-def test_json_is_byte_identical_across_runs(buru):
-    assert audit(MURNI, PENYESUAIAN).to_json() == buru.to_json()
+def test_json_is_byte_identical_across_runs(buru, stages):
+    text = audit(MURNI, PENYESUAIAN).to_json()
+    assert text == buru.to_json()
+    doc = json.loads(text, parse_float=D, parse_int=D)  # and what repeats is the right audit
+    for stage, items in stages.items():
+        check_amounts({c["target"]: c[stage] for c in doc["categories"]}, items)
 
 
 def test_policy_files_are_checked(tmp_path):
@@ -214,8 +249,10 @@ def test_dppa_with_both_stages_equals_murni_and_revised_dpa(tmp_path):
     pd.testing.assert_frame_equal(one.summary[cols], two.summary[cols])
     pd.testing.assert_frame_equal(one.by_agency[["kode_skpd", *cols]], two.by_agency[["kode_skpd", *cols]])
     assert one.totals == two.totals and one.reconciled and two.reconciled
-    travel = one.summary.set_index("target").loc["perjalanan_dinas"]
-    assert travel["baseline"] > 0 and travel["status"] in {"met", "not_met"}
+    travel_row = one.summary.set_index("target").loc["perjalanan_dinas"]
+    lines = ef.load(tmp_path / "dpa-murni.xlsx", sheets=sheet)
+    assert travel_row["baseline"] == travel(lines) > 0 and travel_row["status"] in {"met", "not_met"}
+    assert one.summary.set_index("target").loc["hibah_kl", "baseline"] == account_sum(lines, FLOOR["hibah_kl"])
     # the text sheet of the same workbook gives the same audit as the numeric one
     text = audit(ef.load(tmp_path / "dppa.xlsx", sheets=["DPPA teks"]))
     pd.testing.assert_frame_equal(one.summary[cols], text.summary[cols])
@@ -232,7 +269,7 @@ def _same(a, b) -> None:
     assert a.to_json() == b.to_json()
 
 
-def test_partials_of_any_split_reduce_to_the_whole_audit(buru):
+def test_partials_of_any_split_reduce_to_the_whole_audit(buru, stages):
     """The map is additive: the rows cut into uneven pieces give the audit of the whole."""
     from efisiensi.compliance._engine import context, map_table
     from efisiensi.compliance._reduce import reduce
@@ -263,6 +300,7 @@ def test_partials_of_any_split_reduce_to_the_whole_audit(buru):
     for name in ("summary", "by_agency", "lines"):
         pd.testing.assert_frame_equal(getattr(split, name), getattr(buru, name), check_exact=True, obj=name)
     assert split.totals == buru.totals
+    check_summary(split.summary, stages)
 
 
 def test_unknown_source_keys_are_carried_through(tmp_path, monkeypatch):
@@ -281,6 +319,7 @@ def test_unknown_source_keys_are_carried_through(tmp_path, monkeypatch):
     monkeypatch.setattr(loader, "load_file", with_verification)
     a = audit(MURNI)
     assert a.sources[0]["verification"] == {"status": "terverifikasi", "checks": 3}
+    check_amount("perjalanan_dinas", a.summary.set_index("target").loc["perjalanan_dinas", "baseline"], loaded)
     scaled = audit(MURNI, workers=1, run_dir=tmp_path / "run")  # through the run folder's JSON
     assert scaled.sources == a.sources
 
@@ -318,7 +357,8 @@ def test_audit_renders_through_the_registered_report(buru, tmp_path):
     finally:
         _result._RENDERERS.clear()
         _result._RENDERERS.update(saved)
-    assert "<table" in buru._repr_html_()
+    html = buru._repr_html_()
+    assert "<table" in html and "44.839.327.876" in html  # the travel baseline: every 5.1.02.04 line
 
 
 def test_loader_records_are_shared_not_copied_into_every_group():

@@ -1,12 +1,7 @@
 """Category amounts of the audit, its JSON, its workbook and the CLI, against sums computed here.
 
 The expected figures never come from the categorizer: they are sums over account codes of the
-loaded sample budgets (Kab. Buru murni and penyesuaian). CATEGORIES.md fixes the strong account
-signal of each category; a category's amount is at least the sum of the accounts that decide
-it alone (the "floor") and at most the sum of the accounts where any rule of it may fire (the
-operating costs, transfers and the capital account for studies: the "pool"). Travel is exact:
-the objek 5.1.02.04 decides it. A categorizer that labels nothing falls under every floor; one
-that labels everything exceeds every pool (salaries and capital spending are most of a budget).
+loaded sample budgets (Kab. Buru murni and penyesuaian), see ``tests/budget_sums.py``.
 """
 
 from __future__ import annotations
@@ -21,36 +16,13 @@ import pytest
 import efisiensi as ef
 from efisiensi.categories import INPRES_CATEGORIES
 from efisiensi.cli import main
+from tests.budget_sums import CATS, FLOOR, POOL, account_sum
+from tests.budget_sums import check_amount as _check
 from tests.conftest import SAMPLES
 
 D = Decimal
 MURNI, PENYESUAIAN = SAMPLES / "2025_1_murni_rekap5.xlsx", SAMPLES / "2025_3_penyesuaian_rekap5.xlsx"
-
-#: CATEGORIES.md, "strong account signals" that no other rule can remove (Permendagri 90/2019)
-FLOOR = {
-    "perjalanan_dinas": ("5.1.02.04.",),
-    "honorarium": ("5.1.02.02.01.0003", "5.1.02.02.01.0004", *(f"5.1.02.02.01.{i:04d}" for i in range(6, 13)),
-                   "5.1.02.02.01.0080", "5.1.02.02.01.0081", "5.1.01.03.07."),
-    "seremonial": ("5.1.02.01.01.0053",),
-    "kajian": ("5.1.02.02.09.0011", "5.1.02.02.09.0012", "5.1.02.02.09.0013", "5.2.05.08.01.0006"),
-    "pencetakan": ("5.1.02.01.01.0026", "5.1.02.01.01.0035"),
-    "publikasi": ("5.1.02.02.01.0055",),
-    # mamin rapat lines that name a training are not meetings; paket meeting always is one
-    "rapat_seminar": ("5.1.02.04.01.0004", "5.1.02.04.01.0005"),
-    "studi_banding": (),
-    "pendukung": ("5.1.02.01.01.0024", "5.1.02.01.01.0025", "5.1.02.01.01.0004",
-                  *(f"5.1.02.02.01.{i:04d}" for i in range(59, 64))),
-    "hibah_kl": ("5.1.05.01.",),
-}
-#: where any rule of an Inpres category may fire: operating costs, honoraria, transfers, capital studies
-POOL = ("5.1.02.", "5.1.01.03.07.", "5.1.05.", "5.2.05.08.01.0006")
-CATS = tuple(FLOOR)
-
-
-def _sum(items: pd.DataFrame, prefixes: tuple[str, ...]) -> Decimal:
-    if not prefixes:
-        return D("0.00")
-    return items.loc[items["kode_rekening"].str.startswith(prefixes), "anggaran"].sum()
+_sum = account_sum
 
 
 @pytest.fixture(scope="module")
@@ -61,16 +33,6 @@ def stages() -> dict[str, pd.DataFrame]:
 @pytest.fixture(scope="module")
 def buru():
     return ef.audit(MURNI, PENYESUAIAN)
-
-
-def _check(cat: str, amount, items: pd.DataFrame) -> None:
-    amount = D(str(amount))
-    if cat == "perjalanan_dinas":
-        assert amount == _sum(items, FLOOR[cat])
-        return
-    pool = _sum(items, ("5.1.05.01.",)) if cat == "hibah_kl" else _sum(items, POOL)
-    assert _sum(items, FLOOR[cat]) <= amount <= pool, cat
-    assert amount > 0, cat  # every category occurs in both Buru stages
 
 
 def test_the_pools_are_far_below_the_budget(stages):

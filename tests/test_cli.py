@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from efisiensi.cli import main
+from tests.budget_sums import check_amounts, rupiah_text, travel
 from tests.conftest import SAMPLES
 
 
@@ -65,6 +66,22 @@ def test_missing_file_exit_2(capsys):
 MURNI, PENYESUAIAN = SAMPLES / "2025_1_murni_rekap5.xlsx", SAMPLES / "2025_3_penyesuaian_rekap5.xlsx"
 
 
+@pytest.fixture(scope="module")
+def stages():
+    """The two Buru stages as loaded: the expected category amounts are sums over their codes."""
+    import efisiensi as ef
+
+    return {"baseline": ef.load(MURNI), "revised": ef.load(PENYESUAIAN)}
+
+
+def _table_rows(out: str) -> dict[str, list[str]]:
+    """The rows of the audit table the CLI prints, by category id."""
+    return {line.split()[0]: line.split() for line in out.splitlines()
+            if line.split() and line.split()[0] in ("perjalanan_dinas", "seremonial", "kajian", "studi_banding",
+                                                    "pencetakan", "publikasi", "rapat_seminar", "honorarium",
+                                                    "pendukung", "hibah_kl")}
+
+
 def test_audit_json_on_stdout_is_the_contract():
     import json
 
@@ -82,8 +99,12 @@ def test_audit_json_on_stdout_is_the_contract():
     assert sum(c["revised"] for c in per_skpd) == 37395490128
 
 
-def test_fail_on_noncompliance_exits_1(capsys):
+def test_fail_on_noncompliance_exits_1(capsys, stages):
     assert main(["audit", "--baseline", str(MURNI), "--revised", str(PENYESUAIAN)]) == 0
+    rows = _table_rows(capsys.readouterr().out)  # the printed table: every category's two amounts
+    assert len(rows) == 10
+    for stage, col in (("baseline", 1), ("revised", 2)):
+        check_amounts({c: rupiah_text(r[col]) for c, r in rows.items()}, stages[stage])
     assert main(["audit", "--baseline", str(MURNI), "--revised", str(PENYESUAIAN), "--fail-on-noncompliance"]) == 1
     out = capsys.readouterr().out
     assert "SKPD yang belum memenuhi target perjalanan_dinas: 35 dari 42" in out
@@ -103,17 +124,26 @@ def test_audit_usage_errors_exit_2(capsys, argv, message):
     assert message in err and err.count("\n") == 1
 
 
-def test_profile_of_one_stage(capsys):
+def test_profile_of_one_stage(capsys, stages):
     assert main(["--lang", "en", "audit", str(MURNI)]) == 0
-    assert "profile" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "profile" in out
+    rows = _table_rows(out)
+    check_amounts({c: r[1].replace(",", "") for c, r in rows.items()}, stages["baseline"])
 
 
-def test_audit_with_workers_in_process_equals_serial(tmp_path, capsys):
+def test_audit_with_workers_in_process_equals_serial(tmp_path, capsys, stages):
+    import json
+    from decimal import Decimal
+
     base = ["audit", "--baseline", str(MURNI), "--revised", str(PENYESUAIAN), "--json"]
     assert main([*base, str(tmp_path / "serial.json")]) == 0
     assert main([*base, str(tmp_path / "scaled.json"), "--workers", "1", "--run-dir", str(tmp_path / "run")]) == 0
     assert (tmp_path / "serial.json").read_bytes() == (tmp_path / "scaled.json").read_bytes()
     assert any((tmp_path / "run").iterdir())
+    doc = json.loads((tmp_path / "scaled.json").read_text(encoding="utf-8"), parse_float=Decimal, parse_int=Decimal)
+    for stage, items in stages.items():  # the scheduled run's per-category figures
+        check_amounts({c["target"]: c[stage] for c in doc["categories"]}, items)
 
 
 def test_unreachable_scheduler_is_one_line(capsys):
@@ -293,7 +323,7 @@ def test_sigterm_while_writing_leaves_no_temporary_file(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_closed_pipe_is_quiet(tmp_path):
+def test_closed_pipe_is_quiet(tmp_path, stages):
     report = tmp_path / "laporan.xlsx"
     proc = subprocess.Popen([sys.executable, "-m", "efisiensi", *AUDIT, "--out", str(report)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -301,6 +331,13 @@ def test_closed_pipe_is_quiet(tmp_path):
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=300) == 0 and err == ""
     assert report.stat().st_size > 10_000  # the report is written all the same
+    import openpyxl
+
+    from efisiensi.report.labels import target_label
+
+    ring = list(openpyxl.load_workbook(report, read_only=True)["Ringkasan"].iter_rows(values_only=True))
+    row = next(r for r in ring if r and r[0] == target_label("perjalanan_dinas"))
+    assert (row[2], row[3]) == (travel(stages["baseline"]), travel(stages["revised"]))
 
 
 def test_lang_after_the_subcommand(capsys):
@@ -326,8 +363,11 @@ def test_control_characters_from_a_file_are_shown_escaped(capsys, tmp_path):
     assert "\\x1b[2J\\x1b]0;judul\\x07Dinas A" in out
 
 
-def test_html_beside_the_workbook(capsys, tmp_path):
+def test_html_beside_the_workbook(capsys, tmp_path, stages):
     out_x, out_h = tmp_path / "laporan.xlsx", tmp_path / "ringkasan.html"
     assert main([*AUDIT, "--out", str(out_x), "--html", str(out_h), "--lang", "en"]) == 0
     out = capsys.readouterr().out
-    assert f"Report written: {out_h}" in out and "Official travel: NOT MET" in out_h.read_text()
+    page = out_h.read_text()
+    assert f"Report written: {out_h}" in out and "Official travel: NOT MET" in page
+    # the travel sentence names the two 5.1.02.04 sums of the stages
+    assert f"(Rp {travel(stages['baseline']):,.0f} to Rp {travel(stages['revised']):,.0f})" in page

@@ -210,6 +210,22 @@ def test_load_and_audit_twice_gives_byte_identical_json(budget, kind):
 
     first, second = audit_folder(run)
     assert first.encode() == second.encode()
+    doc = json.loads(first, parse_float=Decimal, parse_int=Decimal)  # what repeats is the right audit
+    got = {c["target"]: c["baseline"] for c in doc["categories"]}
+    assert {c: got[c] for c in CATEGORIES} == expected_amounts(budget)
+
+
+@settings(max_examples=6 * SCALE)
+@given(budgets, st.sampled_from(["csv", "xlsx"]))
+def test_travel_is_the_sum_of_the_5_1_02_04_lines_and_no_salary_is_labelled(budget, kind):
+    """Per line of the audit: travel exactly on objek 5.1.02.04; salaries and capital never labelled."""
+    a = audit_folder(lambda d: ef.audit(write(d, "apbd", rows_of(budget), kind)))
+    lines = a.lines
+    code = lines["kode_rekening"]
+    assert (lines["perjalanan_dinas"] == code.str.startswith("5.1.02.04.")).all()
+    assert not lines.loc[code.str.startswith(("5.1.01.01.", "5.2.")), list(CATEGORIES)].to_numpy().any()
+    assert a.summary.set_index("target").loc["perjalanan_dinas", "baseline"] == \
+        sum((x[3] for x in budget if x[2][0].startswith("5.1.02.04.")), D("0.00"))
 
 
 @settings(max_examples=200 * SCALE)
@@ -249,3 +265,6 @@ def test_money_is_exact_to_the_sen_near_ten_to_the_fifteen(values):
     assert doc["baseline"]["total"] == exact
     travel = next(c for c in doc["categories"] if c["target"] == "perjalanan_dinas")
     assert travel["baseline"] == exact
+    # a travel line (5.1.02.04) under the meeting sub kegiatan: also a meeting cost, nothing else
+    others = {c["target"]: c["baseline"] for c in doc["categories"] if c["target"] != "perjalanan_dinas"}
+    assert others == {**dict.fromkeys(others, 0), "rapat_seminar": exact}

@@ -14,6 +14,7 @@ import pytest
 
 import efisiensi as ef
 from efisiensi.report.labels import target_label
+from tests.budget_sums import CATS, check_amount, check_amounts, rupiah_text, travel
 from tests.conftest import SAMPLES
 
 MURNI, PENYESUAIAN = SAMPLES / "2025_1_murni_rekap5.xlsx", SAMPLES / "2025_3_penyesuaian_rekap5.xlsx"
@@ -25,6 +26,22 @@ NARROW = ["Ringkasan", "Per SKPD", "Per SKPD rinci", "Rekonsiliasi", "Catatan Da
 @pytest.fixture(scope="module")
 def buru():
     return ef.audit(MURNI, PENYESUAIAN)
+
+
+@pytest.fixture(scope="module")
+def stages() -> dict[str, pd.DataFrame]:
+    """The two Buru stages as loaded: the expected category amounts are sums over their codes."""
+    return {"baseline": ef.load(MURNI), "revised": ef.load(PENYESUAIAN)}
+
+
+def _summary_cells(ws, lang="id") -> dict[str, dict[str, object]]:
+    """The summary table of a workbook's first sheet: per category, its baseline and revised cells."""
+    rows = list(ws.iter_rows(values_only=True))
+    h = next(i for i, r in enumerate(rows) if r and r[0] in ("Kategori", "Category"))
+    base = rows[h].index("Baseline (Rp)")
+    by_label = {r[0]: r for r in rows[h + 1:] if r and r[0]}
+    return {c: {"baseline": by_label[target_label(c, lang)][base], "revised": by_label[target_label(c, lang)][base + 1]}
+            for c in CATS}
 
 
 @pytest.fixture(scope="module")
@@ -152,7 +169,7 @@ def test_labels_in_the_report_language_on_every_sheet(book, buru, tmp_path):
     assert summary_en[0].startswith("Official travel: NOT MET. Down 16.6 %")
 
 
-def test_amounts_past_15_digits_are_exact_beside_the_number(tmp_path):
+def test_amounts_past_15_digits_are_exact_beside_the_number(tmp_path):  # one travel line
     big = "999999999999999.99"
     rows = [{"kode_skpd": "1.01", "nama_skpd": "Dinas A", "kode_rekening": "5.1.02.04.01.0001",
              "nama_rekening": "Perjalanan dinas biasa", "uraian": "x", "anggaran": "1000000000000000.01",
@@ -173,6 +190,11 @@ def test_amounts_past_15_digits_are_exact_beside_the_number(tmp_path):
     ring = list(wb["Ringkasan"].iter_rows(values_only=True))
     total = next(r for r in ring if r[0] == "Total revisi (Rp)")
     assert back(total[4]) == Decimal("1000000000000000.01")
+    # the travel row carries the line, exactly; no other category does
+    amounts = _summary_cells(wb["Ringkasan"])
+    assert amounts["perjalanan_dinas"]["baseline"] == 1e15
+    assert {c: v["baseline"] for c, v in amounts.items() if c != "perjalanan_dinas"} == dict.fromkeys(CATS[1:], 0)
+    assert [r[0] for r in list(wb["Temuan"].iter_rows(values_only=True))[1:]] == ["Perjalanan dinas"]
 
 
 def test_amounts_within_15_digits_stay_plain_numbers(report):
@@ -181,10 +203,16 @@ def test_amounts_within_15_digits_stay_plain_numbers(report):
     assert not [h for h in head if h.endswith("persis")]
 
 
-def test_evidence_points_at_source_rows(report, buru):
+def test_evidence_points_at_source_rows(report, buru, stages):
     wb = openpyxl.load_workbook(report, read_only=True)
     rows = list(wb["Temuan"].iter_rows(values_only=True))
     head = rows[0]
+    # the travel evidence of both sheets is every 5.1.02.04 line: its baseline adds up exactly
+    same = list(wb["Temuan (tetap)"].iter_rows(values_only=True))[1:]
+    base = head.index("Baseline (Rp)")
+    travel_rows = [r for r in rows[1:] + same if r[0] == "Perjalanan dinas"]
+    assert {r[head.index("Kode rekening")][:9] for r in travel_rows} == {"5.1.02.04"}
+    assert sum(Decimal(str(r[base] or 0)) for r in travel_rows) == travel(stages["baseline"])
     src = head.index("Sumber baseline (berkas:sheet:baris)")
     targets = {r[0] for r in rows[1:]}
     assert "Perjalanan dinas" in targets and targets <= {target_label(t) for t in buru.summary["target"]}
@@ -198,21 +226,33 @@ def test_evidence_points_at_source_rows(report, buru):
 def test_rincian_holds_every_line_and_trail_every_input(report, buru):
     wb = openpyxl.load_workbook(report, read_only=True)
     assert wb["Rincian"].max_row == len(buru.lines) + 1
-    rows = wb["Rincian"].iter_rows(values_only=True)
-    change = next(rows).index("Perubahan (Rp)")
+    rows = list(wb["Rincian"].iter_rows(values_only=True))
+    head = rows[0]
+    change = head.index("Perubahan (Rp)")
     # every line's change, removed and new lines included, adds up to the change of the totals
-    assert sum(Decimal(str(r[change])) for r in rows if r[change] is not None) == \
+    assert sum(Decimal(str(r[change])) for r in rows[1:] if r[change] is not None) == \
         buru.totals["revised"] - buru.totals["baseline"]
+    # each line's categories: travel exactly on 5.1.02.04; no Inpres category on salaries and capital
+    code, cats = head.index("Kode rekening"), head.index("Kategori")
+    inpres = {target_label(c) for c in CATS}
+    for r in rows[1:]:
+        labels = set((r[cats] or "").split(", "))
+        assert ("Perjalanan dinas" in labels) == str(r[code]).startswith("5.1.02.04."), r[code]
+        if str(r[code]).startswith(("5.1.01.01.", "5.2.02.", "5.2.03.")):
+            assert not labels & inpres, (r[code], r[cats])
     trail = {r[0]: r[1] for r in wb["Jejak Audit"].iter_rows(min_row=2, values_only=True)}
     inputs = [k for k in trail if k.startswith("Masukan (")]
     assert len(inputs) == 2 and all("sha256=" in trail[k] for k in inputs)
     assert trail["Versi efisiensi"] == ef.__version__ and "inpres-1-2025" in trail["Kebijakan"]
 
 
-def test_english_labels(buru, tmp_path):
+def test_english_labels(buru, stages, tmp_path):
     path = buru.to_excel(tmp_path / "report.xlsx", lang="en")
     wb = openpyxl.load_workbook(path, read_only=True)
     assert [ws.title for ws in wb.worksheets if ws.sheet_state == "visible"][:2] == ["Summary", "By agency"]
+    cells = _summary_cells(wb["Summary"], "en")  # the English rows hold the same category amounts
+    for stage, items in stages.items():
+        check_amounts({c: v[stage] for c, v in cells.items()}, items)
 
 
 def test_formula_text_stays_text_in_every_sheet(tmp_path):
@@ -343,8 +383,10 @@ def test_html_summary_renders_in_headless_chromium(buru, tmp_path):
     assert ink > 0.05 and red > 0.001, (ink, red)  # text, tables and the red shortfall bars drawn
 
 
-def test_summary_money_stays_decimal(buru):
+def test_summary_money_stays_decimal(buru, stages):
     assert isinstance(buru.summary["shortfall"].iloc[0], Decimal)
+    # exact to the sen: the travel shortfall is the revised 5.1.02.04 lines minus half the murni ones
+    assert buru.summary["shortfall"].iloc[0] == travel(stages["revised"]) - travel(stages["baseline"]) / 2
     assert str(buru.summary["baseline"].dtype).startswith("decimal128")
     assert isinstance(buru.summary, pd.DataFrame)
 
@@ -365,8 +407,15 @@ def test_source_verification_is_shown_and_withholds_the_ok(tmp_path):
 
     keep = ["Dinas Pariwisata"]
     base, rev = (ef.load(p) for p in (MURNI, PENYESUAIAN))
-    a = ef.audit(base[base["nama_skpd"].isin(keep)], rev[rev["nama_skpd"].isin(keep)])
-    assert "(OK)" not in describe_audit(a)  # the rekap5 sheets state nothing to verify against
+    own = base[base["nama_skpd"].isin(keep)], rev[rev["nama_skpd"].isin(keep)]
+    a = ef.audit(*own)
+    table = describe_audit(a)
+    assert "(OK)" not in table  # the rekap5 sheets state nothing to verify against
+    # the terminal table's travel row: the SKPD's own 5.1.02.04 lines, both stages, exactly
+    row = next(line.split() for line in table.splitlines() if line.startswith("perjalanan_dinas "))
+    assert (rupiah_text(row[1]), rupiah_text(row[2])) == (travel(own[0]), travel(own[1]))
+    check_amount("hibah_kl", rupiah_text(next(line.split() for line in table.splitlines()
+                                              if line.startswith("hibah_kl "))[1]), own[0], occurs=False)
     a = copy.copy(a)
     a.sources = [{**s, "verification": {"verdict": "terverifikasi", "sheets": [], "checks": []}} for s in a.sources]
     assert "Rekonsiliasi: semua rupiah terbaca tercatat (OK)." in describe_audit(a)

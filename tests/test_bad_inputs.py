@@ -295,7 +295,9 @@ def test_a_100_mib_csv_cell_is_refused_quickly(tmp_path):
     t0 = time.perf_counter()
     text = load_error(path)
     assert "melebihi batas 1,000,000" in text and "baris 2" in text
-    assert time.perf_counter() - t0 < 10
+    # a guard against a hang (reading 100 MiB into one field, or quadratic scanning), not a
+    # speed test: the CI machines are shared, so the bound is generous
+    assert time.perf_counter() - t0 < 60
 
 
 def test_a_huge_quoted_csv_cell_with_separators_is_refused(tmp_path, monkeypatch):

@@ -10,21 +10,23 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-# editable_mode=compat: a plain .pth entry, so setuptools prints nothing (the default finder
-# mode prints a ten-line notice on every install)
+# editable_mode=compat: a plain .pth entry (the default finder mode prints a ten-line notice on
+# every install); newer setuptools warn that compat mode is transitional, a notice for packagers
+# that users of `make demo` need not read, so that one warning is filtered by its message
 EDITABLE := --config-settings editable_mode=compat
+PIP_QUIET := PYTHONWARNINGS="ignore:Compat editable"
 
 $(VENV)/.installed: $(PY) pyproject.toml
-	$(PY) -m pip install --quiet $(EDITABLE) -e .
+	$(PIP_QUIET) $(PY) -m pip install --quiet $(EDITABLE) -e .
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed
-	$(PY) -m pip install --quiet $(EDITABLE) -e '.[test]'
+	$(PIP_QUIET) $(PY) -m pip install --quiet $(EDITABLE) -e '.[test]'
 	touch $@
 
 # the demo environment: the package, matplotlib for audit.plot() and JupyterLab for notebooks/
 $(VENV)/.installed-demo: $(VENV)/.installed
-	$(PY) -m pip install --quiet $(EDITABLE) -e '.[notebook]'
+	$(PIP_QUIET) $(PY) -m pip install --quiet $(EDITABLE) -e '.[notebook]'
 	touch $@
 
 demo: $(VENV)/.installed-demo
